@@ -1,0 +1,52 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import * as schema from "./schema/index.js";
+
+export type Db = NodePgDatabase<typeof schema>;
+/** A transaction handle; repositories accept `Db | Tx`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DbSettings {
+  url: string;
+  poolMax: number;
+  connectTimeoutMs: number;
+  applicationName: string;
+}
+
+export interface DbHandle {
+  db: Db;
+  pool: pg.Pool;
+  /** Fails fast (within connectTimeoutMs) when Postgres does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Postgres bigint (int8) and numeric counts fit comfortably in a JS number for our columns.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function createDb(settings: DbSettings): DbHandle {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.poolMax,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: settings.applicationName,
+  });
+  // An idle client that loses its connection emits here; without a listener the process dies.
+  pool.on("error", () => undefined);
+  const db = drizzle(pool, { schema });
+  let closed = false;
+  return {
+    db,
+    pool,
+    async ping() {
+      await pool.query("select 1");
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

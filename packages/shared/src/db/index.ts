@@ -1,0 +1,13 @@
+export {
+  createDb,
+  type Db,
+  type DbHandle,
+  type DbOrTx,
+  type DbSettings,
+  type Tx,
+} from "./client.js";
+export { ensureDatabase, runMigrations, MIGRATIONS_FOLDER, MIGRATIONS_TABLE } from "./migrate.js";
+export * from "./repositories/realms.js";
+export * from "./repositories/sessions.js";
+export * from "./repositories/turns.js";
+export * from "./repositories/events.js";

@@ -1,0 +1,135 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { SessionSettings } from "../../domain/settings.js";
+import type { TranscriptMessage } from "../../domain/messages.js";
+import type { TurnInput, TurnKind } from "../../domain/turns.js";
+import type { Db, DbOrTx } from "../client.js";
+import { messages } from "../schema/messages.js";
+import { sessions } from "../schema/sessions.js";
+import { turns } from "../schema/turns.js";
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type NewSessionRow = typeof sessions.$inferInsert;
+
+const UNIQUE_VIOLATION = "23505";
+const ACTIVE_TURN_INDEX = "turns_session_id_active_key";
+
+/** True when `error` is the one-active-turn-per-session constraint firing. */
+export function isActiveTurnConflict(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const pgError = cause as { code?: string; constraint?: string };
+  return pgError.code === UNIQUE_VIOLATION && pgError.constraint === ACTIVE_TURN_INDEX;
+}
+
+export interface NewTurnParams {
+  id: string;
+  kind: TurnKind;
+  input: TurnInput;
+  requestId?: string | null | undefined;
+}
+
+/** Inserts a session and its first (queued) turn in one transaction. */
+export async function createSessionWithTurn(
+  db: Db,
+  session: NewSessionRow,
+  turn: NewTurnParams,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(sessions).values(session);
+    await tx.insert(turns).values({
+      id: turn.id,
+      realmId: session.realmId,
+      sessionId: session.id,
+      kind: turn.kind,
+      status: "queued",
+      input: turn.input,
+      requestId: turn.requestId ?? null,
+    });
+  });
+}
+
+export type ContinueOutcome = "queued" | "not_found" | "busy";
+
+export interface ContinueParams {
+  realmId: string;
+  sessionId: string;
+  turn: NewTurnParams;
+  /** Settings overrides to persist (merged into the stored settings). */
+  settingsPatch?: Partial<SessionSettings> | undefined;
+  model?: string | undefined;
+  provider?: string | undefined;
+}
+
+/**
+ * Queues a turn on an existing, non-archived session and persists any setting overrides, in one
+ * transaction. The partial unique index makes a second active turn impossible: `busy` comes from
+ * the database, across every API replica.
+ */
+export async function queueContinueTurn(db: Db, params: ContinueParams): Promise<ContinueOutcome> {
+  try {
+    return await db.transaction(async (tx) => {
+      const inserted = await tx.execute<{ id: string }>(sql`
+        insert into turns (id, realm_id, session_id, kind, status, input, request_id)
+        select ${params.turn.id}, s.realm_id, s.id, ${params.turn.kind}, 'queued',
+               ${JSON.stringify(params.turn.input)}::jsonb, ${params.turn.requestId ?? null}
+        from sessions s
+        where s.id = ${params.sessionId} and s.realm_id = ${params.realmId} and s.archived_at is null
+        returning id
+      `);
+      if (inserted.rows.length === 0) return "not_found";
+      const patch = params.settingsPatch ?? {};
+      if (Object.keys(patch).length > 0 || params.model || params.provider) {
+        await tx
+          .update(sessions)
+          .set({
+            settings: sql`${sessions.settings} || ${JSON.stringify(patch)}::jsonb`,
+            ...(params.model ? { model: params.model } : {}),
+            ...(params.provider ? { provider: params.provider } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(sessions.id, params.sessionId));
+      }
+      return "queued";
+    });
+  } catch (error) {
+    if (isActiveTurnConflict(error)) return "busy";
+    throw error;
+  }
+}
+
+export async function findSession(
+  db: DbOrTx,
+  realmId: string,
+  sessionId: string,
+  options: { includeArchived?: boolean } = {},
+): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        eq(sessions.realmId, realmId),
+        options.includeArchived ? undefined : isNull(sessions.archivedAt),
+      ),
+    );
+  return row;
+}
+
+/** A session by id in any realm (workers serve every realm). */
+export async function getSessionById(
+  db: DbOrTx,
+  sessionId: string,
+): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+  return row;
+}
+
+/** The whole committed transcript, oldest first. */
+export async function loadTranscript(db: DbOrTx, sessionId: string): Promise<TranscriptMessage[]> {
+  const rows = await db
+    .select({ body: messages.body })
+    .from(messages)
+    .where(eq(messages.sessionId, sessionId))
+    .orderBy(asc(messages.seq));
+  return rows.map((row) => row.body);
+}

@@ -1,0 +1,2 @@
+export { AppError, isAppError, describeError, type AppErrorOptions } from "./app-error.js";
+export { ERROR_CODES, httpStatusOf, isErrorCode, type ErrorCode } from "./codes.js";

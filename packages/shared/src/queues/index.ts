@@ -1,0 +1,3 @@
+export * from "./catalog.js";
+export * from "./connections.js";
+export * from "./producer.js";

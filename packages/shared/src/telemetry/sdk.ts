@@ -1,0 +1,29 @@
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
+import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
+import { PinoInstrumentation } from "@opentelemetry/instrumentation-pino";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+
+const IGNORED_PATHS = new Set(["/health", "/livez", "/readyz"]);
+
+/** Builds and starts the SDK: OTLP over HTTP, configured by the standard OTEL_* variables. */
+export function startNodeSdk(serviceName: string): { shutdown(): Promise<void> } {
+  const sdk = new NodeSDK({
+    serviceName,
+    traceExporter: new OTLPTraceExporter(),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) =>
+          IGNORED_PATHS.has((request.url ?? "").split("?")[0] ?? ""),
+      }),
+      new UndiciInstrumentation(),
+      new PgInstrumentation(),
+      new IORedisInstrumentation(),
+      new PinoInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}

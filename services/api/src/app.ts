@@ -1,0 +1,61 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
+import type { Logger } from "@meerkat/shared/observability";
+import { newId } from "@meerkat/shared/domain";
+import { installApiKeyAuth } from "./http/api-keys.js";
+import { installErrorHandling } from "./http/error-handler.js";
+import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerSessionRoutes } from "./http/routes/sessions.js";
+import type { ServiceDeps } from "./use-cases/deps.js";
+
+export interface AppOptions {
+  logger: Logger;
+  bodyLimitBytes: number;
+  apiKeys: readonly string[];
+  version: string;
+  isReady: () => Promise<boolean>;
+}
+
+/**
+ * Builds the HTTP app without listening: main.ts listens, tests use `inject` or `listen(0)`.
+ * Request schemas are zod: the same schemas validate input and generate /openapi.json.
+ */
+export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = options.logger;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger,
+    bodyLimit: options.bodyLimitBytes,
+    requestIdHeader: "x-request-id",
+    genReqId: () => newId(),
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented by schema but not re-validated at runtime (that costs CPU per reply).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook("onSend", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+  });
+  installErrorHandling(app);
+  installApiKeyAuth(app, options.apiKeys);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Meerkat agent runtime",
+        version: options.version,
+        description: "REST API for running LLM agent sessions (Meerkat contract 0.6.6).",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  registerHealthRoutes(app, { isReady: options.isReady });
+  registerSessionRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError, httpStatusOf, isAppError, type ErrorCode } from "@meerkat/shared/errors";
+
+export interface ErrorBody {
+  error: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const status = httpStatusOf(error.code);
+  const body: ErrorBody = { error: error.message, code: error.code };
+  if (error.details) body.details = error.details;
+  if (error.code === "BUDGET_EXHAUSTED" || error.code === "SERVICE_UNAVAILABLE") {
+    const retryAfter = error.details?.["retry_after_seconds"];
+    if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
+  }
+  return reply.code(status).type("application/json").send(body);
+}
+
+/** Fastify's own errors (parsing, limits) mapped to the contract's codes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "BAD_REQUEST",
+  FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "BAD_REQUEST",
+  FST_ERR_CTP_INVALID_JSON_BODY: "BAD_REQUEST",
+};
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string | undefined;
+}
+
+/** "prompt is required", "max_tokens: Too small: expected number to be >0" … */
+export function describeValidation(context: string, issues: readonly ValidationIssue[]): string {
+  const parts = issues.slice(0, 5).map((issue) => {
+    const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
+    const message = issue.message ?? "is invalid";
+    const field = path === "" ? context : path;
+    if (/received undefined$/.test(message)) return `${field} is required`;
+    return `${field}: ${message}`;
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : "";
+  return `Invalid request ${context}: ${parts.join("; ")}${more}`;
+}
+
+/**
+ * The one place where errors become HTTP responses. Every body is the contract's
+ * `{ error, code, details? }`; unknown failures become a generic 500 and go only to the logs.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (isAppError(error)) {
+      const status = httpStatusOf(error.code);
+      if (status >= 500) request.log.error({ err: error }, "request failed");
+      else request.log.info({ code: error.code, msg: error.message }, "request rejected");
+      return sendError(reply, error);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const context = error.validationContext ?? "body";
+      const issues = error.validation.map((issue) => ({
+        instancePath: issue.instancePath,
+        message: issue.message,
+      }));
+      return sendError(
+        reply,
+        new AppError("BAD_REQUEST", describeValidation(context, issues), {
+          details: {
+            issues: issues.map((issue) => ({ path: issue.instancePath, message: issue.message })),
+          },
+        }),
+      );
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) {
+      const message =
+        error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+          ? "Unsupported content type: send application/json"
+          : error.message;
+      return sendError(reply, new AppError(mapped, message));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(reply, new AppError("BAD_REQUEST", error.message));
+    }
+    request.log.error({ err: error }, "unexpected error");
+    return sendError(reply, new AppError("INTERNAL_ERROR", "Internal server error"));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new AppError(
+        "NOT_FOUND",
+        `Route not found: ${request.method} ${request.url.split("?")[0] ?? ""}`,
+      ),
+    ),
+  );
+}

@@ -1,0 +1,76 @@
+import { createSessionWithTurn } from "@meerkat/shared/db";
+import { newId, type SessionSettings } from "@meerkat/shared/domain";
+import type { CreateSessionBody } from "../http/routes/sessions.schemas.js";
+import type { ServiceDeps } from "./deps.js";
+import { enqueueTurn } from "./enqueue-turn.js";
+import { assertProviderAvailable, resolveModel } from "./resolve-model.js";
+import { assertAppContext, assertKeepAlive, assertLabels } from "./validate-metadata.js";
+
+export interface QueuedTurn {
+  sessionId: string;
+  turnId: string;
+}
+
+/**
+ * Validates a create request, stores the session with its first turn (queued) in one
+ * transaction, and enqueues the turn. Nothing is written when validation fails.
+ */
+export async function createSession(
+  deps: ServiceDeps,
+  body: CreateSessionBody,
+  options: { requestId?: string | undefined } = {},
+): Promise<QueuedTurn> {
+  const { config } = await deps.realm.config();
+  const resolved = resolveModel(body.model, body.provider, config);
+  assertLabels(body.labels);
+  assertLabels(body.peer_meta?.labels, "peer_meta.labels");
+  assertAppContext(body.app_context);
+  assertKeepAlive(body.keep_alive, body.comms_name);
+  assertProviderAvailable(resolved.provider, deps.providers);
+
+  const settings: SessionSettings = {
+    system_prompt: body.system_prompt ?? config.agent.system_prompt ?? null,
+    max_tokens: body.max_tokens ?? config.agent.max_tokens_per_turn,
+    structured_output_retries:
+      body.structured_output_retries ?? config.agent.structured_output_retries,
+    output_schema: body.output_schema ?? null,
+    keep_alive: body.keep_alive ?? false,
+    comms_name: body.comms_name ?? null,
+    peer_meta: body.peer_meta ?? null,
+    provider_params: body.provider_params ?? null,
+    hooks_override: body.hooks_override ?? null,
+    enable_builtins: body.enable_builtins ?? null,
+    enable_shell: body.enable_shell ?? null,
+    enable_memory: body.enable_memory ?? null,
+    enable_schedule: body.enable_schedule ?? null,
+    enable_workgraph: body.enable_workgraph ?? null,
+    enable_web_search: body.enable_web_search ?? null,
+    budget_limits: body.budget_limits ?? null,
+    preload_skills: body.preload_skills ?? null,
+    additional_instructions: body.additional_instructions ?? null,
+    app_context: body.app_context ?? null,
+    shell_env: body.shell_env ?? null,
+  };
+  const sessionId = newId();
+  const turnId = newId();
+  await createSessionWithTurn(
+    deps.db,
+    {
+      id: sessionId,
+      realmId: deps.realm.realmId,
+      instanceId: deps.realm.instanceId ?? null,
+      model: resolved.model,
+      provider: resolved.provider,
+      settings,
+      labels: body.labels ?? {},
+    },
+    {
+      id: turnId,
+      kind: "prompt",
+      input: { prompt: body.prompt, verbose: body.verbose },
+      requestId: options.requestId,
+    },
+  );
+  await enqueueTurn(deps, turnId);
+  return { sessionId, turnId };
+}

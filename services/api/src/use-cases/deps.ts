@@ -1,0 +1,19 @@
+import type { Db } from "@meerkat/shared/db";
+import type { ProviderSettings } from "@meerkat/shared/domain";
+import type { Logger } from "@meerkat/shared/observability";
+import type { Producer } from "@meerkat/shared/queues";
+import type { RealtimeHub, RealtimePublisher } from "@meerkat/shared/realtime";
+import type { RealmContext } from "../runtime/realm-context.js";
+import type { TurnWaiter } from "../runtime/turn-waiter.js";
+
+/** What the use cases need; built once in main.ts (or by a test) and passed down. */
+export interface ServiceDeps {
+  db: Db;
+  producer: Producer;
+  publisher: RealtimePublisher;
+  hub: RealtimeHub;
+  waiter: TurnWaiter;
+  realm: RealmContext;
+  providers: ProviderSettings;
+  logger: Logger;
+}

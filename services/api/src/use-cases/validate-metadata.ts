@@ -1,0 +1,47 @@
+import { AppError } from "@meerkat/shared/errors";
+
+const RESERVED_KEYS = new Set(["mob_id", "role", "meerkat_id", "meerkat"]);
+
+function isReserved(key: string): boolean {
+  const lower = key.toLowerCase();
+  return RESERVED_KEYS.has(lower) || lower.startsWith("meerkat.");
+}
+
+/** Label keys owned by the runtime are refused (contract §3.10). */
+export function assertLabels(
+  labels: Record<string, string> | null | undefined,
+  field = "labels",
+): void {
+  if (!labels) return;
+  for (const key of Object.keys(labels)) {
+    if (key.trim() === "")
+      throw new AppError("BAD_REQUEST", `${field}: label keys must not be empty`);
+    if (isReserved(key)) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `metadata label key '${key}' is reserved for Meerkat-owned runtime facts`,
+      );
+    }
+  }
+}
+
+/** Top-level `app_context` keys `meerkat` / `meerkat.*` are reserved. */
+export function assertAppContext(appContext: unknown): void {
+  if (appContext === null || typeof appContext !== "object" || Array.isArray(appContext)) return;
+  for (const key of Object.keys(appContext)) {
+    const lower = key.toLowerCase();
+    if (lower === "meerkat" || lower.startsWith("meerkat.")) {
+      throw new AppError("BAD_REQUEST", `app_context key '${key}' is reserved for Meerkat`);
+    }
+  }
+}
+
+/** keep_alive needs an agent name for comms. */
+export function assertKeepAlive(
+  keepAlive: boolean | null | undefined,
+  commsName: string | null | undefined,
+): void {
+  if (keepAlive === true && !commsName) {
+    throw new AppError("BAD_REQUEST", "keep_alive requires comms_name");
+  }
+}

@@ -1,0 +1,29 @@
+import {
+  databaseEnv,
+  intEnv,
+  loadConfig,
+  logEnv,
+  redisEnv,
+  serviceIdentityEnv,
+  shutdownEnv,
+  type EnvSource,
+} from "@meerkat/shared/config";
+import { z } from "zod";
+
+const schedulerEnvSchema = z.object({
+  ...databaseEnv,
+  ...redisEnv,
+  ...logEnv,
+  ...shutdownEnv,
+  ...serviceIdentityEnv,
+  /** How often the scheduler wakes to plan and deliver due work. */
+  SCHEDULER_TICK_MS: intEnv(250, { min: 10 }),
+  /** Port for /livez and /readyz; 0 or unset disables the probe server. */
+  PROBE_PORT: intEnv(0, { min: 0, max: 65_535 }),
+});
+
+export type SchedulerConfig = Readonly<z.output<typeof schedulerEnvSchema>>;
+
+export function loadSchedulerConfig(source: EnvSource = process.env): SchedulerConfig {
+  return loadConfig(schedulerEnvSchema, source);
+}

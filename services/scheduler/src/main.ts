@@ -1,0 +1,85 @@
+import { hostname } from "node:os";
+import { ConfigError } from "@meerkat/shared/config";
+import { createDb } from "@meerkat/shared/db";
+import {
+  createShutdown,
+  installProcessHandlers,
+  redactUrl,
+  requireDependency,
+  startProbeServer,
+} from "@meerkat/shared/lifecycle";
+import { createLogger } from "@meerkat/shared/observability";
+import { connectRedis, createProducer, createRedis } from "@meerkat/shared/queues";
+import { telemetryHandle } from "@meerkat/shared/telemetry";
+import { loadSchedulerConfig, type SchedulerConfig } from "./config.js";
+import { TickLoop } from "./tick-loop.js";
+
+function loadConfigOrExit(): SchedulerConfig {
+  try {
+    return loadSchedulerConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = loadConfigOrExit();
+const schedulerId = config.INSTANCE_ID ?? `${hostname()}:${process.pid}`;
+const logger = createLogger({
+  service: "scheduler",
+  version: config.SERVICE_VERSION,
+  level: config.LOG_LEVEL,
+  pretty: config.LOG_PRETTY ?? process.stdout.isTTY,
+  base: { replica: schedulerId },
+});
+const shutdown = createShutdown({ logger, deadlineMs: config.SHUTDOWN_DEADLINE_MS });
+installProcessHandlers(shutdown, logger);
+
+const database = createDb({
+  url: config.DATABASE_URL,
+  poolMax: config.DATABASE_POOL_MAX,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  applicationName: `meerkat-scheduler:${schedulerId}`,
+});
+await requireDependency(logger, "Postgres", redactUrl(config.DATABASE_URL), () => database.ping());
+const redis = createRedis(config.REDIS_URL, "producer", "meerkat-scheduler");
+await requireDependency(logger, "Redis", redactUrl(config.REDIS_URL), () =>
+  connectRedis(redis, config.DATABASE_CONNECT_TIMEOUT_MS),
+);
+const producer = createProducer(redis, config.QUEUE_PREFIX);
+
+// Schedules arrive with their own issue; until then each tick only proves the loop is alive.
+const loop = new TickLoop(async () => Promise.resolve(), config.SCHEDULER_TICK_MS, logger);
+loop.start();
+
+const probe =
+  config.PROBE_PORT > 0
+    ? await startProbeServer(config.PROBE_PORT, "0.0.0.0", async () => {
+        if (shutdown.isShuttingDown) return false;
+        await database.ping();
+        await redis.ping();
+        return true;
+      })
+    : undefined;
+
+shutdown.register({ name: "tick-loop", phase: "stop-intake", close: () => loop.stop() });
+shutdown.register({ name: "probe", phase: "close-clients", close: () => probe?.close() });
+shutdown.register({ name: "producer", phase: "close-clients", close: () => producer.close() });
+shutdown.register({
+  name: "redis",
+  phase: "close-clients",
+  close: async () => {
+    await redis.quit();
+  },
+});
+shutdown.register({ name: "postgres", phase: "close-clients", close: () => database.close() });
+shutdown.register({
+  name: "telemetry",
+  phase: "flush-telemetry",
+  close: () => telemetryHandle().shutdown(),
+});
+
+logger.info({ tickMs: config.SCHEDULER_TICK_MS }, "scheduler started");

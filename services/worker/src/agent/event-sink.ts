@@ -1,0 +1,131 @@
+import { appendEvents, type Db, type PendingEvent } from "@meerkat/shared/db";
+import { newId, type AgentEvent, type EventEnvelope } from "@meerkat/shared/domain";
+import type { Logger } from "@meerkat/shared/observability";
+import type { RealtimePublisher } from "@meerkat/shared/realtime";
+
+export interface EventSinkOptions {
+  db: Db;
+  publisher: RealtimePublisher;
+  logger: Logger;
+  sessionId: string;
+  realmId: string;
+  turnId: string;
+  epoch: number;
+  /** Buffered events are committed at least this often while a step streams. */
+  flushIntervalMs: number;
+  /** Called once when a write finds the lease gone (another worker owns the turn now). */
+  onFenced: () => void;
+}
+
+/**
+ * Buffers a turn's events and commits them in micro-batches (per step, and every
+ * `flushIntervalMs` while tokens stream), fenced by the lease epoch; each committed batch is
+ * then published. Nothing is published before it is in Postgres, so whatever a client saw can
+ * be replayed. Flushes are serialised to keep seq order.
+ */
+export class TurnEventSink {
+  readonly #options: EventSinkOptions;
+  #pending: PendingEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #fenced = false;
+
+  constructor(options: EventSinkOptions) {
+    this.#options = options;
+  }
+
+  get fenced(): boolean {
+    return this.#fenced;
+  }
+
+  emit(payload: AgentEvent): void {
+    if (this.#fenced) return;
+    this.#pending.push({ eventId: newId(), payload, emittedAtMs: Date.now() });
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, this.#options.flushIntervalMs);
+  }
+
+  /** Commits what is buffered now (step boundaries call this). */
+  flush(): Promise<void> {
+    this.#clearTimer();
+    // The batch is taken when its turn in the chain comes, so a failed write that puts its
+    // events back is followed by them, in order, on the next flush.
+    this.#chain = this.#chain.then(() => {
+      const batch = this.#pending;
+      this.#pending = [];
+      return batch.length === 0 ? undefined : this.#write(batch);
+    });
+    return this.#chain;
+  }
+
+  /**
+   * Waits for in-flight flushes and hands over the rest of the buffer, for the final commit
+   * that writes them atomically with the turn's outcome.
+   */
+  async drainForCommit(): Promise<PendingEvent[]> {
+    this.#clearTimer();
+    await this.#chain;
+    const rest = this.#pending;
+    this.#pending = [];
+    return rest;
+  }
+
+  /** Discards everything buffered (the attempt lost its lease or is being abandoned). */
+  discard(): void {
+    this.#clearTimer();
+    this.#pending = [];
+  }
+
+  async publishCommitted(envelopes: EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    await this.#options.publisher
+      .publish({
+        session_id: this.#options.sessionId,
+        turn_id: this.#options.turnId,
+        events: envelopes,
+      })
+      .catch((err: unknown) => {
+        this.#options.logger.warn(
+          { err },
+          "event publish failed; subscribers will resync from Postgres",
+        );
+      });
+  }
+
+  async #write(batch: PendingEvent[]): Promise<void> {
+    if (this.#fenced) return;
+    const { db, sessionId, realmId, turnId, epoch } = this.#options;
+    try {
+      const envelopes = await appendEvents(db, {
+        sessionId,
+        realmId,
+        turnId,
+        events: batch,
+        fence: { turnId, epoch },
+      });
+      if (envelopes === null) {
+        this.#markFenced();
+        return;
+      }
+      await this.publishCommitted(envelopes);
+    } catch (err) {
+      // A failed flush is retried with the final commit (the events go back in front).
+      this.#options.logger.warn({ err }, "event flush failed; will retry with the next commit");
+      this.#pending = [...batch, ...this.#pending];
+    }
+  }
+
+  #markFenced(): void {
+    if (this.#fenced) return;
+    this.#fenced = true;
+    this.discard();
+    this.#options.onFenced();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,36 @@
+import { claimTurn, findTurn, type Db } from "@meerkat/shared/db";
+import type { Logger } from "@meerkat/shared/observability";
+import type { QueuePayload } from "@meerkat/shared/queues";
+import { runClaimedTurn, type TurnRunnerDeps } from "../agent/run-turn.js";
+
+export interface AgentTurnJobDeps extends TurnRunnerDeps {
+  db: Db;
+  logger: Logger;
+  workerId: string;
+}
+
+/**
+ * Claims the turn and runs it. A delivery that cannot claim (the turn ended, or another worker
+ * holds a live lease) is a duplicate and is acknowledged without any write; if that other
+ * worker dies, its lease lapses and the sweeper enqueues the turn again.
+ */
+export async function processAgentTurn(
+  payload: QueuePayload<"agent-turn">,
+  deps: AgentTurnJobDeps,
+): Promise<"ran" | "duplicate"> {
+  const claimed = await claimTurn(deps.db, {
+    turnId: payload.turnId,
+    owner: deps.workerId,
+    leaseMs: deps.settings.leaseMs,
+  });
+  if (!claimed) {
+    const existing = await findTurn(deps.db, payload.turnId);
+    deps.logger.debug(
+      { turnId: payload.turnId, status: existing?.status ?? "missing" },
+      "turn delivery not claimable; acknowledged",
+    );
+    return "duplicate";
+  }
+  await runClaimedTurn(claimed, deps);
+  return "ran";
+}

@@ -1,0 +1,58 @@
+import { takeStrandedTurns, type Db } from "@meerkat/shared/db";
+import type { Logger } from "@meerkat/shared/observability";
+import { turnJobId, type Producer } from "@meerkat/shared/queues";
+
+export interface SweeperOptions {
+  db: Db;
+  producer: Producer;
+  logger: Logger;
+  intervalMs: number;
+  queuedGraceMs: number;
+}
+
+/**
+ * Finds turns that no job will ever run (their worker died, or Redis lost their job) and
+ * enqueues them again under a fresh deterministic job id. Postgres decides what is stranded, so
+ * a Redis restart delays work but never loses it.
+ */
+export class Sweeper {
+  readonly #options: SweeperOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> = Promise.resolve();
+
+  constructor(options: SweeperOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.#inFlight = this.sweep();
+    }, this.#options.intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#inFlight;
+  }
+
+  async sweep(): Promise<void> {
+    const { db, producer, logger, queuedGraceMs } = this.#options;
+    try {
+      const stranded = await takeStrandedTurns(db, { queuedGraceMs, limit: 100 });
+      for (const turn of stranded) {
+        await producer.enqueue(
+          "agent-turn",
+          { turnId: turn.id },
+          turnJobId(turn.id, turn.recovery),
+        );
+        logger.info(
+          { turnId: turn.id, status: turn.status, recovery: turn.recovery },
+          "stranded turn re-enqueued",
+        );
+      }
+    } catch (err) {
+      logger.warn({ err }, "sweep failed; will retry");
+    }
+  }
+}

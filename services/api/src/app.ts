@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
@@ -7,7 +7,10 @@ import { newId } from "@meerkat/shared/domain";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerSessionEventRoutes } from "./http/routes/session-events.js";
+import { registerSessionReadRoutes } from "./http/routes/session-reads.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
+import { StreamRegistry } from "./streaming/stream-registry.js";
 import type { ServiceDeps } from "./use-cases/deps.js";
 
 export interface AppOptions {
@@ -16,6 +19,8 @@ export interface AppOptions {
   apiKeys: readonly string[];
   version: string;
   isReady: () => Promise<boolean>;
+  /** Interval of SSE heartbeat comments (ms). */
+  sseHeartbeatMs: number;
 }
 
 /**
@@ -29,7 +34,8 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: "x-request-id",
     genReqId: () => newId(),
-    disableRequestLogging: true,
+    // Requests are not logged one by one (errors are, once, in the error handler).
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -57,5 +63,13 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
 
   registerHealthRoutes(app, { isReady: options.isReady });
   registerSessionRoutes(app, deps);
+  registerSessionReadRoutes(app, deps);
+  const streams = new StreamRegistry();
+  registerSessionEventRoutes(app, deps, { heartbeatMs: options.sseHeartbeatMs, streams });
+  // Open SSE streams would hold the server open: end each with a final `done` first.
+  app.addHook("preClose", async () => {
+    streams.finishAll();
+    await Promise.resolve();
+  });
   return app;
 }

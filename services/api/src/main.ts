@@ -109,6 +109,7 @@ const app = await buildApp(
     bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
     apiKeys: config.MEERKAT_API_KEYS,
     version: config.SERVICE_VERSION,
+    sseHeartbeatMs: config.API_SSE_HEARTBEAT_MS,
     isReady: async () => {
       if (shutdown.isShuttingDown) return false;
       await database.ping();

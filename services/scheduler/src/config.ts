@@ -18,6 +18,8 @@ const schedulerEnvSchema = z.object({
   ...serviceIdentityEnv,
   /** How often the scheduler wakes to plan and deliver due work. */
   SCHEDULER_TICK_MS: intEnv(250, { min: 10 }),
+  /** How often expired stream events are pruned (ms). */
+  SCHEDULER_MAINTENANCE_INTERVAL_MS: intEnv(60_000, { min: 10 }),
   /** Port for /livez and /readyz; 0 or unset disables the probe server. */
   PROBE_PORT: intEnv(0, { min: 0, max: 65_535 }),
 });

@@ -12,6 +12,7 @@ import { createLogger } from "@meerkat/shared/observability";
 import { connectRedis, createProducer, createRedis } from "@meerkat/shared/queues";
 import { telemetryHandle } from "@meerkat/shared/telemetry";
 import { loadSchedulerConfig, type SchedulerConfig } from "./config.js";
+import { pruneExpiredEvents } from "./maintenance.js";
 import { TickLoop } from "./tick-loop.js";
 
 function loadConfigOrExit(): SchedulerConfig {
@@ -54,6 +55,14 @@ const producer = createProducer(redis, config.QUEUE_PREFIX);
 // Schedules arrive with their own issue; until then each tick only proves the loop is alive.
 const loop = new TickLoop(async () => Promise.resolve(), config.SCHEDULER_TICK_MS, logger);
 loop.start();
+const maintenance = new TickLoop(
+  async (signal) => {
+    await pruneExpiredEvents(database.db, logger, signal);
+  },
+  config.SCHEDULER_MAINTENANCE_INTERVAL_MS,
+  logger,
+);
+maintenance.start();
 
 const probe =
   config.PROBE_PORT > 0
@@ -66,6 +75,7 @@ const probe =
     : undefined;
 
 shutdown.register({ name: "tick-loop", phase: "stop-intake", close: () => loop.stop() });
+shutdown.register({ name: "maintenance", phase: "stop-intake", close: () => maintenance.stop() });
 shutdown.register({ name: "probe", phase: "close-clients", close: () => probe?.close() });
 shutdown.register({ name: "producer", phase: "close-clients", close: () => producer.close() });
 shutdown.register({

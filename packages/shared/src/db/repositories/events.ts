@@ -88,3 +88,54 @@ export async function listEventsAfter(
     toEnvelope(sessionId, row.seq, row.eventId, row.emittedAt.getTime(), row.payload),
   );
 }
+
+/**
+ * Deletes events older than `olderThanMs` in one realm (at most `limit` rows) and records, per
+ * session, the highest pruned seq: cursors at or below it get `resync_required`. Returns the
+ * number of events deleted.
+ */
+export async function pruneEvents(
+  db: DbOrTx,
+  params: { realmId: string; olderThanMs: number; limit: number },
+): Promise<number> {
+  const result = await db.execute<{ pruned: string | number }>(sql`
+    with doomed as (
+      select session_id, seq from session_events
+      where realm_id = ${params.realmId}
+        and created_at < now() - make_interval(secs => ${params.olderThanMs / 1000})
+      order by created_at
+      limit ${params.limit}
+      for update skip locked
+    ),
+    deleted as (
+      delete from session_events e using doomed d
+      where e.session_id = d.session_id and e.seq = d.seq
+      returning e.session_id, e.seq
+    ),
+    marks as (
+      update sessions s set events_pruned_through = greatest(s.events_pruned_through, m.max_seq)
+      from (select session_id, max(seq) as max_seq from deleted group by session_id) m
+      where s.id = m.session_id
+      returning s.id
+    )
+    select (select count(*) from deleted) as pruned
+  `);
+  return Number(result.rows[0]?.pruned ?? 0);
+}
+
+/** The highest committed seq and the pruning mark of a session. */
+export async function eventBounds(
+  db: DbOrTx,
+  sessionId: string,
+): Promise<{ lastSeq: number; prunedThrough: number } | undefined> {
+  const result = await db.execute<{
+    event_seq: string | number;
+    events_pruned_through: string | number;
+  }>(sql`
+    select event_seq, events_pruned_through from sessions where id = ${sessionId}
+  `);
+  const row = result.rows[0];
+  return row
+    ? { lastSeq: Number(row.event_seq), prunedThrough: Number(row.events_pruned_through) }
+    : undefined;
+}

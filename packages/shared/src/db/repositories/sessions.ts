@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { SessionSettings } from "../../domain/settings.js";
 import type { TranscriptMessage } from "../../domain/messages.js";
 import type { TurnInput, TurnKind } from "../../domain/turns.js";
@@ -132,4 +132,74 @@ export async function loadTranscript(db: DbOrTx, sessionId: string): Promise<Tra
     .where(eq(messages.sessionId, sessionId))
     .orderBy(asc(messages.seq));
   return rows.map((row) => row.body);
+}
+
+export interface SessionListEntry extends SessionRow {
+  isActive: boolean;
+}
+
+/**
+ * Live sessions of a realm, most recently updated first; every label pair must match exactly
+ * (`labels @> {...}` uses the GIN index).
+ */
+export async function listSessions(
+  db: DbOrTx,
+  params: { realmId: string; labels: Record<string, string>; limit: number; offset: number },
+): Promise<SessionListEntry[]> {
+  const active = sql<boolean>`exists (
+    select 1 from turns t where t.session_id = ${sessions.id} and t.status in ('queued', 'running')
+  )`;
+  const rows = await db
+    .select({ session: sessions, isActive: active })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.realmId, params.realmId),
+        isNull(sessions.archivedAt),
+        Object.keys(params.labels).length > 0
+          ? sql`${sessions.labels} @> ${JSON.stringify(params.labels)}::jsonb`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(sessions.updatedAt), asc(sessions.id))
+    .limit(params.limit)
+    .offset(params.offset);
+  return rows.map((row) => ({ ...row.session, isActive: row.isActive }));
+}
+
+export interface StoredMessage {
+  seq: number;
+  body: TranscriptMessage;
+  createdAt: Date;
+}
+
+/** A page of the committed transcript, oldest first. */
+export async function listMessages(
+  db: DbOrTx,
+  sessionId: string,
+  offset: number,
+  limit: number | undefined,
+): Promise<StoredMessage[]> {
+  const query = db
+    .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), gte(messages.seq, offset)))
+    .orderBy(asc(messages.seq));
+  return limit === undefined ? query : query.limit(limit);
+}
+
+/** Archives a live session; returns false when it is unknown or already archived. */
+export async function archiveSession(
+  db: DbOrTx,
+  realmId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const [row] = await db
+    .update(sessions)
+    .set({ archivedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(
+      and(eq(sessions.id, sessionId), eq(sessions.realmId, realmId), isNull(sessions.archivedAt)),
+    )
+    .returning({ id: sessions.id });
+  return row !== undefined;
 }

@@ -249,20 +249,41 @@ async function syncSystemMessage(tx: DbOrTx, outcome: TurnOutcome): Promise<{ in
 
 /**
  * Ends a turn that never started (still queued) without a worker, e.g. an interrupt or a
- * cancel that arrived first. Returns true when this call ended it.
+ * cancel that arrived first, together with its final events. Returns the stored events, or
+ * null when the turn was no longer queued (a worker claimed it meanwhile).
  */
 export async function endQueuedTurn(
-  db: DbOrTx,
-  turnId: string,
-  status: TerminalTurnStatus,
-  error: TurnError | null,
-): Promise<boolean> {
-  const [row] = await db
-    .update(turns)
-    .set({ status, error, finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(turns.id, turnId), eq(turns.status, "queued")))
-    .returning({ id: turns.id });
-  return row !== undefined;
+  db: Db,
+  params: {
+    turnId: string;
+    sessionId: string;
+    realmId: string;
+    status: TerminalTurnStatus;
+    error: TurnError | null;
+    events: readonly PendingEvent[];
+  },
+): Promise<EventEnvelope[] | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(turns)
+      .set({
+        status: params.status,
+        error: params.error,
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(turns.id, params.turnId), eq(turns.status, "queued")))
+      .returning({ id: turns.id });
+    if (!row) return null;
+    return (
+      (await appendEvents(tx, {
+        sessionId: params.sessionId,
+        realmId: params.realmId,
+        turnId: params.turnId,
+        events: params.events,
+      })) ?? []
+    );
+  });
 }
 
 /** Marks the active turn of a session as asked to stop; returns it (id and status) if any. */
@@ -270,7 +291,7 @@ export async function requestTurnStop(
   db: DbOrTx,
   where: { sessionId: string } | { turnId: string },
   reason: "interrupt" | "cancel",
-): Promise<{ id: string; status: TurnStatus } | undefined> {
+): Promise<{ id: string; status: TurnStatus; sessionId: string } | undefined> {
   const target =
     "sessionId" in where ? eq(turns.sessionId, where.sessionId) : eq(turns.id, where.turnId);
   const [row] = await db
@@ -281,8 +302,10 @@ export async function requestTurnStop(
       updatedAt: sql`now()`,
     })
     .where(and(target, inArray(turns.status, ["queued", "running"])))
-    .returning({ id: turns.id, status: turns.status });
-  return row ? { id: row.id, status: row.status as TurnStatus } : undefined;
+    .returning({ id: turns.id, status: turns.status, sessionId: turns.sessionId });
+  return row
+    ? { id: row.id, status: row.status as TurnStatus, sessionId: row.sessionId }
+    : undefined;
 }
 
 export interface StrandedTurn {

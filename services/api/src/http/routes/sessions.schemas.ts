@@ -135,3 +135,51 @@ export const errorBodySchema = z.object({
   code: z.string(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
+
+export const listSessionsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  /** Repeatable `label=key=value`; every pair must match. */
+  label: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+export const sessionSummarySchema = z.object({
+  session_id: z.string(),
+  session_ref: z.string(),
+  created_at: z.number().int().describe("unix seconds"),
+  updated_at: z.number().int().describe("unix seconds"),
+  message_count: z.number().int(),
+  total_tokens: z.number().int(),
+  is_active: z.boolean(),
+  state: z.enum(["idle", "running"]),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+export const sessionListSchema = z.object({ sessions: z.array(sessionSummarySchema) });
+
+export const historyQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(0).max(10_000).optional(),
+});
+
+export const historySchema = z.object({
+  session_id: z.string(),
+  session_ref: z.string(),
+  message_count: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int().nullable(),
+  has_more: z.boolean(),
+  messages: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const eventsQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+});
+
+export const sessionStatusSchema = z.object({
+  state: z.enum(["idle", "running"]),
+});
+
+export const archivedSchema = z.object({ session_id: z.string(), archived: z.literal(true) });
+
+export const interruptedSchema = z.object({ session_id: z.string(), interrupted: z.literal(true) });

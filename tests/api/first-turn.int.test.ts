@@ -239,8 +239,9 @@ describe("a first turn through api and worker processes", () => {
   });
 
   it("a provider failure fails the turn, says why, and leaves the session usable", async () => {
+    // A 400 is not retried: the turn fails at once.
     stack.fake.enqueue(
-      { error: { status: 500, message: "upstream exploded" } },
+      { error: { status: 400, message: "upstream exploded" } },
       { model: "claude-sonnet-4-5" },
     );
     const failed = await stack.request<ErrorBody>("POST", "/sessions", {

@@ -6,11 +6,15 @@ import type { Logger } from "@meerkat/shared/observability";
 import { newId } from "@meerkat/shared/domain";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installErrorHandling } from "./http/error-handler.js";
+import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerHostRoutes } from "./http/routes/host.js";
+import { registerRealmRoutes } from "./http/routes/realms.js";
 import { registerSessionEventRoutes } from "./http/routes/session-events.js";
 import { registerSessionReadRoutes } from "./http/routes/session-reads.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
 import { StreamRegistry } from "./streaming/stream-registry.js";
+import type { ResolvedPaths } from "./use-cases/config.js";
 import type { ServiceDeps } from "./use-cases/deps.js";
 
 export interface AppOptions {
@@ -19,6 +23,10 @@ export interface AppOptions {
   apiKeys: readonly string[];
   version: string;
   isReady: () => Promise<boolean>;
+  /** Pings Redis for GET /runtime/health. */
+  pingRedis: () => Promise<unknown>;
+  /** `--expose-paths`: what GET/PUT/PATCH /config report as `resolved_paths` (else null). */
+  resolvedPaths?: ResolvedPaths | null;
   /** Interval of SSE heartbeat comments (ms). */
   sseHeartbeatMs: number;
 }
@@ -66,6 +74,9 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   registerSessionReadRoutes(app, deps);
   const streams = new StreamRegistry();
   registerSessionEventRoutes(app, deps, { heartbeatMs: options.sseHeartbeatMs, streams });
+  registerHostRoutes(app, deps, { version: options.version, pingRedis: options.pingRedis });
+  registerConfigRoutes(app, deps, { resolvedPaths: options.resolvedPaths ?? null });
+  registerRealmRoutes(app, deps);
   // Open SSE streams would hold the server open: end each with a final `done` first.
   app.addHook("preClose", async () => {
     streams.finishAll();

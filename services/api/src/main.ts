@@ -116,6 +116,10 @@ const app = await buildApp(
       await commandRedis.ping();
       return true;
     },
+    pingRedis: () => commandRedis.ping(),
+    resolvedPaths: cli.exposePaths
+      ? { database_url: redactUrl(config.DATABASE_URL), redis_url: redactUrl(config.REDIS_URL) }
+      : null,
   },
 );
 

@@ -7,8 +7,11 @@ import {
   redisEnv,
   serviceIdentityEnv,
   shutdownEnv,
+  stringEnv,
   type EnvSource,
 } from "@meerkat/shared/config";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 
 const workerEnvSchema = z.object({
@@ -28,6 +31,8 @@ const workerEnvSchema = z.object({
   WORKER_SWEEP_INTERVAL_MS: intEnv(5_000, { min: 100 }),
   /** A queued turn with no worker for this long is enqueued again. */
   WORKER_QUEUED_GRACE_MS: intEnv(60_000, { min: 100 }),
+  /** Root of per-session scratch directories (the shell tool's working directories). */
+  MEERKAT_WORK_DIR: stringEnv(join(tmpdir(), "meerkat-work")),
   /** Port for /livez and /readyz; 0 or unset disables the probe server. */
   PROBE_PORT: intEnv(0, { min: 0, max: 65_535 }),
 });

@@ -25,6 +25,7 @@ import { createHub, createPublisher } from "@meerkat/shared/realtime";
 import { telemetryHandle } from "@meerkat/shared/telemetry";
 import { ActiveTurns } from "./agent/active-turns.js";
 import { loadWorkerConfig, type WorkerConfig } from "./config.js";
+import { createAgentServices } from "./agent/create-services.js";
 import { createHandlers } from "./jobs/handlers.js";
 import { Sweeper } from "./sweeper.js";
 import { createWorkerHost } from "./worker-host.js";
@@ -97,7 +98,12 @@ const handlers = createHandlers({
   logger,
   activeTurns,
   workerId,
-  settings: { leaseMs: config.WORKER_TURN_LEASE_MS, flushIntervalMs: config.WORKER_EVENT_FLUSH_MS },
+  settings: {
+    leaseMs: config.WORKER_TURN_LEASE_MS,
+    flushIntervalMs: config.WORKER_EVENT_FLUSH_MS,
+    workRoot: config.MEERKAT_WORK_DIR,
+  },
+  services: createAgentServices(),
 });
 const host = createWorkerHost({
   connection: workerRedis,

@@ -11,3 +11,5 @@ export * from "./repositories/realms.js";
 export * from "./repositories/sessions.js";
 export * from "./repositories/turns.js";
 export * from "./repositories/events.js";
+export * from "./repositories/checkpoints.js";
+export type { StepAssistant } from "./schema/turn-steps.js";

@@ -38,7 +38,7 @@ export type ErrorClass =
   | "hook";
 
 export type AgentEvent =
-  | { type: "run_started"; session_id: string; prompt: ContentInput }
+  | { type: "run_started"; session_id: string; prompt: ContentInput; attempt?: number }
   | { type: "turn_started"; turn_number: number }
   | { type: "text_delta"; delta: string }
   | { type: "text_complete"; content: string }

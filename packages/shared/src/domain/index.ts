@@ -8,3 +8,4 @@ export * from "./settings.js";
 export * from "./catalog.js";
 export * from "./duration.js";
 export * from "./realm-config.js";
+export * from "./merge-patch.js";

@@ -38,6 +38,11 @@ export interface TurnInput {
   prompt: ContentInput;
   /** Extra system-prompt sections for this turn only. */
   additional_instructions?: string[] | undefined;
+  /** Skills injected into this turn only (`{kind:"structured", source_uuid, skill_name}`). */
+  skill_refs?: unknown[] | undefined;
+  /** Narrows the tools of this turn. */
+  flow_tool_overlay?:
+    { allowed_tools?: string[] | undefined; blocked_tools?: string[] | undefined } | undefined;
   verbose?: boolean | undefined;
 }
 

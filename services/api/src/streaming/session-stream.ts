@@ -68,7 +68,12 @@ export class SessionStream {
         );
       },
     );
-    await Promise.race([subscribed.catch(() => undefined), delay(SUBSCRIBE_WAIT_MS)]);
+    // Opening is the first task on the queue: live batches that arrive while it waits for the
+    // subscription (and replays) queue up behind it and are then filtered by seq.
+    this.#enqueue(async () => {
+      await Promise.race([subscribed.catch(() => undefined), delay(SUBSCRIBE_WAIT_MS)]);
+      await this.#open();
+    });
     this.#cleanups.push(
       hub.onResync(() => {
         this.#enqueue(() => this.#catchUp());
@@ -82,7 +87,6 @@ export class SessionStream {
     this.#cleanups.push(() => {
       clearInterval(timer);
     });
-    this.#enqueue(() => this.#open());
     await this.#queue;
   }
 

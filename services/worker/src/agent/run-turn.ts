@@ -1,49 +1,56 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import {
   commitTurnOutcome,
   findRealm,
   getSessionById,
-  loadTranscript,
+  loadTranscriptWithSeq,
+  loadTurnCheckpoint,
   releaseTurnLease,
   type Db,
   type SessionRow,
+  type TurnCheckpoint,
   type TurnRow,
 } from "@meerkat/shared/db";
 import {
-  addUsage,
-  assistantText,
   newId,
   parseRealmConfig,
   sessionRef,
   toWireUsage,
   ZERO_USAGE,
+  addUsage,
   type AgentEvent,
-  type AssistantBlock,
+  type ErrorClass,
+  type ProviderId,
   type RealmConfig,
   type RunResult,
+  type TerminalCauseKind,
   type TerminalTurnStatus,
   type TranscriptMessage,
   type TurnError,
   type Usage,
 } from "@meerkat/shared/domain";
 import { describeError, isAppError } from "@meerkat/shared/errors";
-import {
-  isLlmError,
-  type LlmMessage,
-  type LlmRequest,
-  type LlmStreamEvent,
-  type ProviderRegistry,
-} from "@meerkat/shared/llm";
+import { isLlmError, type ProviderRegistry } from "@meerkat/shared/llm";
 import type { Logger } from "@meerkat/shared/observability";
-import type { RealtimePublisher } from "@meerkat/shared/realtime";
 import { withSpan } from "@meerkat/shared/observability";
+import type { RealtimePublisher } from "@meerkat/shared/realtime";
 import type { ActiveTurns } from "./active-turns.js";
+import { BudgetTracker, parseBudgetLimits } from "./budget.js";
 import { TurnEventSink } from "./event-sink.js";
-import { abortCauseOf, TurnAbort, TurnLease, type AbortCause } from "./turn-lease.js";
-import { toLlmContent, transcriptToLlm } from "./transcript.js";
+import { HookDeniedError, runHookOrThrow, type HookRunner } from "./hooks/types.js";
+import { RetryExhaustedError } from "./llm-call.js";
+import { runAgentLoop, sealUnanswered, type RunState } from "./loop.js";
+import type { RunContext } from "./run-context.js";
+import type { AgentServices } from "./services.js";
+import { resolveTools, ToolSet } from "./tools/registry.js";
+import { abortCauseOf, TurnAbort, TurnLease } from "./turn-lease.js";
 
 export interface TurnRunnerSettings {
   leaseMs: number;
   flushIntervalMs: number;
+  /** Root of the per-session scratch directories (shell tool). */
+  workRoot: string;
 }
 
 export interface TurnRunnerDeps {
@@ -53,6 +60,7 @@ export interface TurnRunnerDeps {
   logger: Logger;
   activeTurns: ActiveTurns;
   settings: TurnRunnerSettings;
+  services: AgentServices;
 }
 
 /** What an attempt produced, before it is committed. */
@@ -66,20 +74,10 @@ interface RunOutcome {
   finalEvents: AgentEvent[];
 }
 
-/** Mutable progress of a run, so an abort can still commit what the user already saw. */
-interface RunState {
-  usage: Usage;
-  llmCalls: number;
-  toolCalls: number;
-  newMessages: TranscriptMessage[];
-  /** Text streamed in the current step, not yet part of a committed assistant message. */
-  partialText: string;
-}
-
 /**
  * Runs one claimed attempt of a turn to its end and commits the outcome, fenced by the lease
  * epoch. An attempt that loses its lease, or is abandoned by a shutting-down worker, commits
- * nothing: the turn stays re-claimable and another worker finishes it.
+ * nothing: the turn stays re-claimable and another worker resumes it from its checkpoints.
  */
 export async function runClaimedTurn(turn: TurnRow, deps: TurnRunnerDeps): Promise<void> {
   const logger = deps.logger.child({
@@ -124,16 +122,17 @@ export async function runClaimedTurn(turn: TurnRow, deps: TurnRunnerDeps): Promi
           controller.abort(new TurnAbort(turn.stopReason));
         }
         const session = await getSessionById(deps.db, turn.sessionId);
+        const state = freshState();
         const outcome =
           session && !session.archivedAt
-            ? await executeRun(turn, session, controller.signal, sink, deps, logger)
+            ? await executeRun(turn, session, controller.signal, sink, deps, logger, state)
             : failedOutcome(
                 {
                   code: "SESSION_NOT_FOUND",
                   message: `Session not found: ${turn.sessionId}`,
                   error_class: "session_not_found",
                 },
-                freshState(),
+                state,
                 turn.sessionId,
               );
         const cause = abortCauseOf(controller.signal);
@@ -224,131 +223,6 @@ function freshState(): RunState {
   return { usage: ZERO_USAGE, llmCalls: 0, toolCalls: 0, newMessages: [], partialText: "" };
 }
 
-async function executeRun(
-  turn: TurnRow,
-  session: SessionRow,
-  signal: AbortSignal,
-  sink: TurnEventSink,
-  deps: TurnRunnerDeps,
-  logger: Logger,
-): Promise<RunOutcome> {
-  const state = freshState();
-  try {
-    signal.throwIfAborted();
-    const realm = await findRealm(deps.db, session.realmId);
-    const config = safeConfig(realm?.config, logger);
-    const prompt = turn.input.prompt;
-    sink.emit({ type: "run_started", session_id: session.id, prompt });
-    state.newMessages.push({ role: "user", content: prompt });
-
-    const history = transcriptToLlm(await loadTranscript(deps.db, session.id));
-    const conversation: LlmMessage[] = [
-      ...history,
-      { role: "user", content: toLlmContent(prompt) },
-    ];
-    const provider = deps.providers.get(session.provider as Parameters<ProviderRegistry["get"]>[0]);
-    const system = systemPromptFor(session, config, turn.input.additional_instructions);
-    const maxSteps = config.agent.max_turns;
-
-    for (let step = 0; ; step += 1) {
-      signal.throwIfAborted();
-      if (step >= maxSteps) {
-        return completedOutcome(session, state, "turn_limit_reached");
-      }
-      sink.emit({ type: "turn_started", turn_number: step });
-      const request: LlmRequest = {
-        model: session.model,
-        system,
-        messages: conversation,
-        maxTokens: session.settings.max_tokens,
-        temperature: config.agent.temperature,
-        providerParams: session.settings.provider_params ?? config.agent.provider_params,
-      };
-      const done = await streamStep(provider.stream(request, { signal }), sink, state);
-      state.llmCalls += 1;
-      state.usage = addUsage(state.usage, done.usage);
-      const blocks: AssistantBlock[] = [];
-      if (done.text !== "") blocks.push({ block_type: "text", data: { text: done.text } });
-      for (const call of done.toolCalls) {
-        blocks.push({
-          block_type: "tool_use",
-          data: { id: call.id, name: call.name, args: call.args },
-        });
-      }
-      state.newMessages.push({ role: "block_assistant", blocks, stop_reason: done.stopReason });
-      state.partialText = "";
-      conversation.push({ role: "assistant", text: done.text, toolCalls: done.toolCalls });
-      if (done.text !== "") sink.emit({ type: "text_complete", content: done.text });
-
-      if (done.toolCalls.length > 0 && done.stopReason === "tool_use") {
-        // No tools are offered yet: any call is answered with an error result the model sees.
-        const results = done.toolCalls.map((call) => ({
-          toolCallId: call.id,
-          name: call.name,
-          content: `Unknown tool: ${call.name}`,
-          isError: true,
-        }));
-        state.newMessages.push({
-          role: "tool_results",
-          results: results.map((result) => ({
-            tool_use_id: result.toolCallId,
-            content: result.content,
-            is_error: true,
-          })),
-        });
-        conversation.push({ role: "tool_results", results });
-        await sink.flush();
-        continue;
-      }
-      sink.emit({
-        type: "turn_completed",
-        stop_reason: done.stopReason,
-        usage: toWireUsage(done.usage),
-      });
-      return completedOutcome(session, state, null);
-    }
-  } catch (error) {
-    return outcomeForError(error, signal, session.id, state, logger);
-  }
-}
-
-async function streamStep(
-  stream: AsyncIterable<LlmStreamEvent>,
-  sink: TurnEventSink,
-  state: RunState,
-): Promise<Extract<LlmStreamEvent, { type: "done" }>> {
-  for await (const event of stream) {
-    switch (event.type) {
-      case "text_delta":
-        state.partialText += event.delta;
-        sink.emit({ type: "text_delta", delta: event.delta });
-        break;
-      case "reasoning_delta":
-        sink.emit({ type: "reasoning_delta", delta: event.delta });
-        break;
-      case "tool_call":
-        break;
-      case "done":
-        return event;
-    }
-  }
-  throw new Error("provider stream ended without a final event");
-}
-
-function systemPromptFor(
-  session: SessionRow,
-  config: RealmConfig,
-  turnInstructions: readonly string[] | undefined,
-): string | undefined {
-  const base = session.settings.system_prompt ?? config.agent.system_prompt;
-  const sections = [
-    ...(session.settings.additional_instructions ?? []),
-    ...(turnInstructions ?? []),
-  ];
-  const parts = [base, ...sections].filter((part): part is string => Boolean(part?.trim()));
-  return parts.length > 0 ? parts.join("\n\n") : undefined;
-}
-
 function safeConfig(raw: unknown, logger: Logger): RealmConfig {
   try {
     return parseRealmConfig(raw);
@@ -358,25 +232,193 @@ function safeConfig(raw: unknown, logger: Logger): RealmConfig {
   }
 }
 
+function systemPromptFor(
+  session: SessionRow,
+  config: RealmConfig,
+  sections: readonly string[],
+): string | undefined {
+  const base = session.settings.system_prompt ?? config.agent.system_prompt;
+  const parts = [base, config.agent.tool_instructions, ...sections].filter((part): part is string =>
+    Boolean(part?.trim()),
+  );
+  return parts.length > 0 ? parts.join("\n\n") : undefined;
+}
+
+/** Narrows the run's tools by the turn's flow_tool_overlay (allowed first, then blocked). */
+function applyOverlay(tools: ToolSet, turn: TurnRow): ToolSet {
+  const overlay = turn.input.flow_tool_overlay;
+  if (!overlay) return tools;
+  const allowed = overlay.allowed_tools ? new Set(overlay.allowed_tools) : undefined;
+  const blocked = new Set(overlay.blocked_tools ?? []);
+  return new ToolSet(
+    tools
+      .names()
+      .filter((name) => (allowed ? allowed.has(name) : true) && !blocked.has(name))
+      .flatMap((name) => {
+        const tool = tools.get(name);
+        return tool ? [tool] : [];
+      }),
+  );
+}
+
+async function executeRun(
+  turn: TurnRow,
+  session: SessionRow,
+  signal: AbortSignal,
+  sink: TurnEventSink,
+  deps: TurnRunnerDeps,
+  logger: Logger,
+  state: RunState,
+): Promise<RunOutcome> {
+  let hooks: HookRunner | undefined;
+  try {
+    signal.throwIfAborted();
+    const realm = await findRealm(deps.db, session.realmId);
+    const config = safeConfig(realm?.config, logger);
+    const workDir = join(deps.settings.workRoot, session.realmId, session.id);
+    const run: RunContext = {
+      db: deps.db,
+      logger,
+      providers: deps.providers,
+      turn,
+      session,
+      config,
+      signal,
+      emit: (event) => {
+        sink.emit(event);
+      },
+      flush: () => sink.flush(),
+      fence: { turnId: turn.id, epoch: turn.leaseEpoch },
+      workDir,
+    };
+    hooks = deps.services.hooks(run);
+    const started = await runHookOrThrow(hooks, "run_started", {
+      session_id: session.id,
+      prompt: turn.input.prompt,
+    });
+    const prompt = (started["prompt"] as typeof turn.input.prompt | undefined) ?? turn.input.prompt;
+    sink.emit({
+      type: "run_started",
+      session_id: session.id,
+      prompt,
+      ...(turn.attempt > 1 ? { attempt: turn.attempt } : {}),
+    });
+    state.newMessages.push({ role: "user", content: prompt });
+
+    const provider = deps.providers.get(session.provider as ProviderId);
+    const skillSections = await deps.services.skills(run, {
+      preload: session.settings.preload_skills,
+      refs: turn.input.skill_refs,
+    });
+    const system = systemPromptFor(session, config, [
+      ...skillSections,
+      ...(session.settings.additional_instructions ?? []),
+      ...(turn.input.additional_instructions ?? []),
+    ]);
+    if (session.settings.enable_shell || session.settings.enable_builtins) {
+      await mkdir(workDir, { recursive: true });
+    }
+    const tools = applyOverlay(await resolveTools(deps.services.toolSources, run), turn);
+    const history = await deps.services.compact({
+      run,
+      provider,
+      model: session.model,
+      transcript: await loadTranscriptWithSeq(deps.db, session.id),
+    });
+    const checkpoint: TurnCheckpoint =
+      turn.attempt > 1
+        ? await loadTurnCheckpoint(deps.db, turn.id)
+        : { steps: [], toolCalls: new Map() };
+    const budget = new BudgetTracker(
+      parseBudgetLimits(session.settings.budget_limits, config.budget),
+      config.agent.budget_warning_threshold,
+      run.emit,
+    );
+
+    const loop = await runAgentLoop({
+      run,
+      provider,
+      model: session.model,
+      system,
+      tools,
+      hooks,
+      history,
+      prompt,
+      checkpoint,
+      budget,
+      state,
+    });
+
+    const outputSchema = session.settings.output_schema;
+    const wantsExtraction =
+      outputSchema !== null && outputSchema !== undefined && loop.terminalCause === null;
+    const runCompleted: AgentEvent = {
+      type: "run_completed",
+      session_id: session.id,
+      result: loop.finalText,
+      usage: toWireUsage(state.usage),
+      ...(wantsExtraction ? { extraction_required: true } : {}),
+      ...(loop.terminalCause ? { terminal_cause_kind: loop.terminalCause } : {}),
+    };
+    // With extraction, run_completed goes out now and the extraction events follow; without,
+    // it is written in the same transaction as the outcome.
+    if (wantsExtraction) sink.emit(runCompleted);
+    await runHookOrThrow(hooks, "run_completed", { session_id: session.id, text: loop.finalText });
+
+    let extraction: Awaited<ReturnType<AgentServices["extract"]>> | undefined;
+    if (wantsExtraction) {
+      extraction = await deps.services.extract({
+        run,
+        provider,
+        providerId: session.provider as ProviderId,
+        model: session.model,
+        system,
+        conversation: loop.conversation,
+        outputSchema,
+        retries: session.settings.structured_output_retries,
+        remainingMs: () => budget.remainingMs(),
+      });
+      state.llmCalls += extraction.llmCalls;
+      state.usage = addUsage(state.usage, extraction.usage);
+    }
+    return completedOutcome(
+      session,
+      state,
+      loop.finalText,
+      loop.terminalCause,
+      extraction,
+      wantsExtraction ? [] : [runCompleted],
+    );
+  } catch (error) {
+    const outcome = outcomeForError(error, signal, session.id, state, logger);
+    if (hooks && outcome.status === "failed") {
+      await hooks
+        .run("run_failed", { session_id: session.id, error: outcome.error?.message ?? "" })
+        .catch(() => undefined);
+    }
+    return outcome;
+  }
+}
+
 function completedOutcome(
   session: SessionRow,
   state: RunState,
-  terminalCause: RunResult["terminal_cause_kind"],
+  text: string,
+  terminalCause: TerminalCauseKind | null,
+  extraction: Awaited<ReturnType<AgentServices["extract"]>> | undefined,
+  finalEvents: AgentEvent[],
 ): RunOutcome {
-  const lastAssistant = [...state.newMessages]
-    .reverse()
-    .find((message) => message.role === "block_assistant");
-  const text = lastAssistant?.role === "block_assistant" ? assistantText(lastAssistant.blocks) : "";
-  const usage = toWireUsage(state.usage);
+  sealUnanswered(state.newMessages, "the run ended");
   const result: RunResult = {
     session_id: session.id,
     session_ref: sessionRef(session.realmId, session.id),
     text,
     turns: state.llmCalls,
     tool_calls: state.toolCalls,
-    usage,
-    structured_output: null,
-    schema_warnings: null,
+    usage: toWireUsage(state.usage),
+    structured_output: extraction?.structuredOutput ?? null,
+    schema_warnings: extraction?.schemaWarnings ?? null,
+    ...(extraction?.extractionError ? { extraction_error: extraction.extractionError } : {}),
     ...(terminalCause ? { terminal_cause_kind: terminalCause } : {}),
   };
   return {
@@ -386,19 +428,16 @@ function completedOutcome(
     newMessages: state.newMessages,
     usage: state.usage,
     lastAssistantText: text,
-    finalEvents: [
-      {
-        type: "run_completed",
-        session_id: session.id,
-        result: text,
-        usage,
-        ...(terminalCause ? { terminal_cause_kind: terminalCause } : {}),
-      },
-    ],
+    finalEvents,
   };
 }
 
-function failedOutcome(error: TurnError, state: RunState, sessionId: string): RunOutcome {
+function failedOutcome(
+  error: TurnError,
+  state: RunState,
+  sessionId: string,
+  terminalCause?: TerminalCauseKind,
+): RunOutcome {
   return {
     status: "failed",
     result: null,
@@ -414,6 +453,7 @@ function failedOutcome(error: TurnError, state: RunState, sessionId: string): Ru
         error: error.message,
         error_class: error.error_class,
         error_report: { class: error.error_class, message: error.message },
+        ...(terminalCause ? { terminal_cause_kind: terminalCause } : {}),
       },
     ],
   };
@@ -432,6 +472,7 @@ function stoppedOutcome(
       stop_reason: "cancelled",
     });
   }
+  sealUnanswered(messages, cause === "interrupt" ? "interrupted" : "cancelled");
   const message = cause === "interrupt" ? "turn interrupted" : "request cancelled";
   return {
     status: cause === "interrupt" ? "interrupted" : "cancelled",
@@ -454,14 +495,45 @@ function outcomeForError(
   state: RunState,
   logger: Logger,
 ): RunOutcome {
-  const cause: AbortCause | undefined = abortCauseOf(signal);
+  const cause = abortCauseOf(signal);
   if (cause === "interrupt" || cause === "cancel") return stoppedOutcome(cause, state, sessionId);
-  if (cause === "fenced" || cause === "shutdown") {
+  if (cause === "fenced" || cause === "shutdown" || error instanceof TurnAbort) {
     // Never committed; the caller discards it.
     return failedOutcome(
-      { code: "INTERNAL_ERROR", message: cause, error_class: "internal" },
+      { code: "INTERNAL_ERROR", message: "attempt abandoned", error_class: "internal" },
       state,
       sessionId,
+    );
+  }
+  if (error instanceof HookDeniedError) {
+    return failedOutcome(
+      {
+        code: "HOOK_DENIED",
+        message: error.message,
+        error_class: "hook",
+        details: {
+          hook_id: error.hookId,
+          reason_code: error.reasonCode,
+          point: error.point,
+          ...(error.payload === undefined ? {} : { payload: error.payload }),
+        },
+      },
+      state,
+      sessionId,
+      "hook_denied",
+    );
+  }
+  if (error instanceof RetryExhaustedError) {
+    return failedOutcome(
+      {
+        code: "AGENT_ERROR",
+        message: `provider failed after ${error.attempts} attempts: ${error.message}`,
+        error_class: "llm",
+        details: { attempts: error.attempts },
+      },
+      state,
+      sessionId,
+      "retry_exhausted",
     );
   }
   if (isLlmError(error)) {
@@ -478,14 +550,21 @@ function outcomeForError(
       },
       state,
       sessionId,
+      "llm_failure",
     );
   }
   if (isAppError(error)) {
+    const errorClass: ErrorClass =
+      error.code === "PROVIDER_ERROR"
+        ? "auth"
+        : error.code === "BUDGET_EXHAUSTED"
+          ? "budget"
+          : "internal";
     return failedOutcome(
       {
         code: error.code,
         message: error.message,
-        error_class: error.code === "PROVIDER_ERROR" ? "auth" : "internal",
+        error_class: errorClass,
         ...(error.details ? { details: error.details } : {}),
       },
       state,
@@ -501,5 +580,6 @@ function outcomeForError(
     },
     state,
     sessionId,
+    "fatal_failure",
   );
 }

@@ -44,3 +44,8 @@ export async function writeRealmConfig(
   const current = await findRealm(db, realmId);
   return { conflict: current?.configGeneration ?? 0 };
 }
+
+/** One round trip to Postgres (GET /runtime/health); fails when the database does not answer. */
+export async function pingDatabase(db: DbOrTx): Promise<void> {
+  await db.execute(sql`select 1`);
+}

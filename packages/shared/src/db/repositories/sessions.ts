@@ -203,3 +203,15 @@ export async function archiveSession(
     .returning({ id: sessions.id });
   return row !== undefined;
 }
+
+/** The whole committed transcript with seqs and timestamps, oldest first. */
+export async function loadTranscriptWithSeq(
+  db: DbOrTx,
+  sessionId: string,
+): Promise<StoredMessage[]> {
+  return db
+    .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt })
+    .from(messages)
+    .where(eq(messages.sessionId, sessionId))
+    .orderBy(asc(messages.seq));
+}

@@ -3,3 +3,7 @@ export * from "./sessions.js";
 export * from "./turns.js";
 export * from "./messages.js";
 export * from "./session-events.js";
+export * from "./turn-steps.js";
+export * from "./tasks.js";
+export * from "./memories.js";
+export * from "./session-compactions.js";

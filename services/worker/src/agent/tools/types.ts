@@ -1,0 +1,45 @@
+import type { JsonObject } from "@meerkat/shared/llm";
+import type { RunContext } from "../run-context.js";
+
+export interface ToolOutput {
+  /** What the model sees (text; JSON results are stringified). */
+  content: string;
+  isError?: boolean | undefined;
+}
+
+/** What a tool may use while it runs. `signal` aborts on timeout, interrupt or shutdown. */
+export interface ToolCallContext {
+  run: RunContext;
+  signal: AbortSignal;
+  callId: string;
+}
+
+export interface Tool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (type "object"); arguments are validated before execute. */
+  inputSchema: JsonObject;
+  /** Overrides the config's default tool timeout (ms). */
+  timeoutMs?: number | undefined;
+  execute(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolOutput>;
+}
+
+/**
+ * The extension point: a family of tools, switched on per session. Later features (schedules,
+ * comms) add a source to `createToolSources()`; nothing else in the loop changes.
+ */
+export interface ToolSource {
+  name: string;
+  enabled(run: RunContext): boolean;
+  tools(run: RunContext): Tool[] | Promise<Tool[]>;
+}
+
+/** A tool's error result, as the model sees it. */
+export function toolError(message: string): ToolOutput {
+  return { content: message, isError: true };
+}
+
+/** A JSON result, as the model sees it. */
+export function toolJson(value: unknown): ToolOutput {
+  return { content: JSON.stringify(value) };
+}

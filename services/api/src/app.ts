@@ -7,12 +7,17 @@ import { newId } from "@meerkat/shared/domain";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
+import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
+import { registerHelpRoutes } from "./http/routes/help.js";
+import { registerInputRoutes } from "./http/routes/inputs.js";
+import { registerRequestRoutes } from "./http/routes/requests.js";
 import { registerHostRoutes } from "./http/routes/host.js";
 import { registerRealmRoutes } from "./http/routes/realms.js";
 import { registerSessionEventRoutes } from "./http/routes/session-events.js";
 import { registerSessionReadRoutes } from "./http/routes/session-reads.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
+import { registerSkillRoutes } from "./http/routes/skills.js";
 import { StreamRegistry } from "./streaming/stream-registry.js";
 import type { ResolvedPaths } from "./use-cases/config.js";
 import type { ServiceDeps } from "./use-cases/deps.js";
@@ -27,6 +32,8 @@ export interface AppOptions {
   pingRedis: () => Promise<unknown>;
   /** `--expose-paths`: what GET/PUT/PATCH /config report as `resolved_paths` (else null). */
   resolvedPaths?: ResolvedPaths | null;
+  /** RKAT_WEBHOOK_SECRET: checked on the external-event routes; undefined disables the check. */
+  webhookSecret?: string | undefined;
   /** Interval of SSE heartbeat comments (ms). */
   sseHeartbeatMs: number;
 }
@@ -46,6 +53,8 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  // The API speaks JSON only: a text/plain body is refused (400) rather than taken as a string.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   // Responses are documented by schema but not re-validated at runtime (that costs CPU per reply).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -77,6 +86,11 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   registerHostRoutes(app, deps, { version: options.version, pingRedis: options.pingRedis });
   registerConfigRoutes(app, deps, { resolvedPaths: options.resolvedPaths ?? null });
   registerRealmRoutes(app, deps);
+  registerSkillRoutes(app, deps);
+  registerHelpRoutes(app, deps);
+  registerInputRoutes(app, deps, { webhookSecret: options.webhookSecret });
+  registerRequestRoutes(app, deps);
+  registerCommsRoutes(app, deps);
   // Open SSE streams would hold the server open: end each with a final `done` first.
   app.addHook("preClose", async () => {
     streams.finishAll();

@@ -1,6 +1,7 @@
 import {
   csvEnv,
   databaseEnv,
+  hooksEnv,
   intEnv,
   loadConfig,
   logEnv,
@@ -24,6 +25,7 @@ const apiEnvSchema = z.object({
   ...realmEnv,
   ...webhookEnv,
   ...serviceIdentityEnv,
+  ...hooksEnv,
   PORT: intEnv(8080, { min: 0, max: 65_535 }),
   HOST: stringEnv("127.0.0.1"),
   /** Largest accepted request body (inline images make prompts large). */

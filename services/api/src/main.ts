@@ -103,6 +103,7 @@ const app = await buildApp(
     realm,
     providers,
     logger,
+    hookRuntimes: config.MEERKAT_HOOK_RUNTIMES,
   },
   {
     logger,
@@ -110,6 +111,7 @@ const app = await buildApp(
     apiKeys: config.MEERKAT_API_KEYS,
     version: config.SERVICE_VERSION,
     sseHeartbeatMs: config.API_SSE_HEARTBEAT_MS,
+    webhookSecret: config.RKAT_WEBHOOK_SECRET?.reveal(),
     isReady: async () => {
       if (shutdown.isShuttingDown) return false;
       await database.ping();

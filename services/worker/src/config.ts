@@ -1,5 +1,6 @@
 import {
   databaseEnv,
+  hooksEnv,
   intEnv,
   loadConfig,
   logEnv,
@@ -21,6 +22,7 @@ const workerEnvSchema = z.object({
   ...shutdownEnv,
   ...providerEnv,
   ...serviceIdentityEnv,
+  ...hooksEnv,
   /** Agent turns one worker process runs at once (they mostly wait on the provider). */
   WORKER_CONCURRENCY: intEnv(16, { min: 1, max: 1_000 }),
   /** A turn's lease; a worker that dies mid-turn loses the turn after this long. */

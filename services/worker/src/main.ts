@@ -28,6 +28,7 @@ import { loadWorkerConfig, type WorkerConfig } from "./config.js";
 import { createAgentServices } from "./agent/create-services.js";
 import { createHandlers } from "./jobs/handlers.js";
 import { Sweeper } from "./sweeper.js";
+import { wakeAfterTurn } from "./wake.js";
 import { createWorkerHost } from "./worker-host.js";
 
 function loadConfigOrExit(): WorkerConfig {
@@ -103,7 +104,8 @@ const handlers = createHandlers({
     flushIntervalMs: config.WORKER_EVENT_FLUSH_MS,
     workRoot: config.MEERKAT_WORK_DIR,
   },
-  services: createAgentServices(),
+  services: createAgentServices({ allowedHookRuntimes: config.MEERKAT_HOOK_RUNTIMES }),
+  wake: (sessionId) => wakeAfterTurn(database.db, producer, sessionId),
 });
 const host = createWorkerHost({
   connection: workerRedis,
@@ -118,6 +120,7 @@ const sweeper = new Sweeper({
   logger,
   intervalMs: config.WORKER_SWEEP_INTERVAL_MS,
   queuedGraceMs: config.WORKER_QUEUED_GRACE_MS,
+  wake: (sessionId) => wakeAfterTurn(database.db, producer, sessionId),
 });
 sweeper.start();
 

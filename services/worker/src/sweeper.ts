@@ -1,4 +1,4 @@
-import { takeStrandedTurns, type Db } from "@meerkat/shared/db";
+import { findUnwokenSessions, takeStrandedTurns, type Db } from "@meerkat/shared/db";
 import type { Logger } from "@meerkat/shared/observability";
 import { turnJobId, type Producer } from "@meerkat/shared/queues";
 
@@ -8,6 +8,8 @@ export interface SweeperOptions {
   logger: Logger;
   intervalMs: number;
   queuedGraceMs: number;
+  /** Starts an inbox turn for a session with pending inputs. */
+  wake: (sessionId: string) => Promise<boolean>;
 }
 
 /**
@@ -50,6 +52,15 @@ export class Sweeper {
           { turnId: turn.id, status: turn.status, recovery: turn.recovery },
           "stranded turn re-enqueued",
         );
+      }
+      // Inputs whose wake was lost (e.g. Postgres failed between admission and the wake).
+      for (const sessionId of await findUnwokenSessions(db, {
+        graceMs: queuedGraceMs,
+        limit: 100,
+      })) {
+        if (await this.#options.wake(sessionId)) {
+          logger.info({ sessionId }, "session with pending inputs woken");
+        }
       }
     } catch (err) {
       logger.warn({ err }, "sweep failed; will retry");

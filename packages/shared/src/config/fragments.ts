@@ -83,6 +83,37 @@ export const webhookEnv = {
   RKAT_WEBHOOK_SECRET: secretEnv(),
 };
 
+export const HOOK_RUNTIMES = ["in_process", "command", "http"] as const;
+
+export const hooksEnv = {
+  /**
+   * Hook runtimes requests and realm config may use. `command` runs programs on the workers and
+   * `http` makes them call URLs: both are off unless listed (default: in_process only).
+   */
+  MEERKAT_HOOK_RUNTIMES: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const list = (raw ?? "in_process")
+          .split(",")
+          .map((part) => part.trim())
+          .filter((part) => part !== "");
+        for (const item of list) {
+          if (!(HOOK_RUNTIMES as readonly string[]).includes(item)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `unknown hook runtime "${item}" (expected ${HOOK_RUNTIMES.join(", ")})`,
+            });
+            return z.NEVER;
+          }
+        }
+        return list;
+      }),
+  ),
+};
+
 export const serviceIdentityEnv = {
   /** Overrides the replica identity used for leases and logs (default: hostname:pid). */
   INSTANCE_ID: optionalStringEnv(),

@@ -9,3 +9,5 @@ export * from "./catalog.js";
 export * from "./duration.js";
 export * from "./realm-config.js";
 export * from "./merge-patch.js";
+export * from "./hooks.js";
+export * from "./output-schema.js";

@@ -29,7 +29,8 @@ const toolsSection = z.object({
   builtins_enabled: z.boolean().default(false),
   shell_enabled: z.boolean().default(false),
   comms_enabled: z.boolean().default(false),
-  memory_enabled: z.boolean().default(true),
+  /** Memory tools are offered only when asked for (like the other tool families). */
+  memory_enabled: z.boolean().default(false),
   mob_enabled: z.boolean().default(false),
   schedule_enabled: z.boolean().default(true),
   workgraph_enabled: z.boolean().default(false),
@@ -72,6 +73,11 @@ const compactionSection = z.object({
 const limitsSection = z.object({
   max_sessions: z.number().int().positive().default(100_000),
   max_duration: duration.optional(),
+  /**
+   * Cumulative tokens one session may use; a create or continue on a session that used them
+   * all is refused with 429 BUDGET_EXHAUSTED before anything runs.
+   */
+  session_token_budget: z.number().int().positive().optional(),
 });
 
 const restSection = z.object({

@@ -35,7 +35,8 @@ export type StopReasonRequest = "interrupt" | "cancel";
 
 /** The per-turn input stored on the turn row (never in a queue payload). */
 export interface TurnInput {
-  prompt: ContentInput;
+  /** The user's prompt; absent on inbox turns, whose input is the pending inbox. */
+  prompt?: ContentInput | undefined;
   /** Extra system-prompt sections for this turn only. */
   additional_instructions?: string[] | undefined;
   /** Skills injected into this turn only (`{kind:"structured", source_uuid, skill_name}`). */

@@ -21,7 +21,8 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 
 /** Fastify's own errors (parsing, limits) mapped to the contract's codes. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  // A body that is not JSON is a bad request like any other (the contract's errors are JSON).
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "BAD_REQUEST",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "BAD_REQUEST",
   FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   FST_ERR_CTP_EMPTY_JSON_BODY: "BAD_REQUEST",
@@ -77,7 +78,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (mapped) {
       const message =
         error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-          ? "Unsupported content type: send application/json"
+          ? "Request body must be JSON (Content-Type: application/json)"
           : error.message;
       return sendError(reply, new AppError(mapped, message));
     }

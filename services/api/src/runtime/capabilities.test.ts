@@ -47,7 +47,7 @@ describe("resolveCapabilities", () => {
         },
       },
       comms: { DisabledByPolicy: { description: "tools.comms_enabled = false" } },
-      memory_store: "Available",
+      memory_store: { DisabledByPolicy: { description: "tools.memory_enabled = false" } },
       schedule: "Available",
       work_graph: {
         DisabledByPolicy: { description: "config.tools.workgraph_enabled is false" },
@@ -65,6 +65,7 @@ describe("resolveCapabilities", () => {
         builtins_enabled: true,
         shell_enabled: true,
         comms_enabled: true,
+        memory_enabled: true,
         workgraph_enabled: true,
       },
     });

@@ -13,6 +13,7 @@ import {
   validateConfig,
 } from "./config-body.js";
 import type { ServiceDeps } from "./deps.js";
+import { assertConfigHooks } from "./hook-policy.js";
 
 /** `--expose-paths`: where this deployment keeps its state (passwords redacted). */
 export interface ResolvedPaths {
@@ -104,6 +105,7 @@ export async function replaceConfig(
 ): Promise<ConfigEnvelope> {
   const request = readSetConfigBody(body);
   const config = validateConfig(request.value);
+  assertConfigHooks(config.hooks.entries, deps.hookRuntimes);
   const written = await writeRealmConfig(
     deps.db,
     deps.realm.realmId,
@@ -142,6 +144,7 @@ async function patchOnce(
     throw generationConflict(expectedGeneration, current.configGeneration);
   }
   const config = validateConfig(applyMergePatch(patchBase(current.config), patch));
+  assertConfigHooks(config.hooks.entries, deps.hookRuntimes);
   const written = await writeRealmConfig(deps.db, realmId, config, current.configGeneration);
   if (!("conflict" in written)) return { row: written, config };
   if (expectedGeneration !== undefined)

@@ -4,9 +4,14 @@ import { AppError } from "@meerkat/shared/errors";
 import type { ContinueSessionBody } from "../http/routes/sessions.schemas.js";
 import type { ServiceDeps } from "./deps.js";
 import { enqueueTurn } from "./enqueue-turn.js";
+import { assertSkillsResolvable } from "@meerkat/shared/skills";
+import { assertHooksOverride } from "./hook-policy.js";
+import { linkRequest, type TrackedRequest } from "./request-tracking.js";
+import { stopActiveTurn } from "./stop-turn.js";
 import type { QueuedTurn } from "./create-session.js";
 import { assertProviderAvailable, resolveModel } from "./resolve-model.js";
-import { assertKeepAlive, assertLabels } from "./validate-metadata.js";
+import { assertKeepAlive, assertLabels, assertOutputSchema } from "./validate-metadata.js";
+import { assertSessionBudget } from "./session-budget.js";
 
 /**
  * Queues the next turn of a session. Explicit fields override the persisted settings for the
@@ -17,7 +22,7 @@ export async function continueSession(
   deps: ServiceDeps,
   sessionId: string,
   body: ContinueSessionBody,
-  options: { requestId?: string | undefined } = {},
+  options: { tracked?: TrackedRequest | undefined } = {},
 ): Promise<QueuedTurn> {
   const session = await findSession(deps.db, deps.realm.realmId, sessionId);
   if (!session) throw new AppError("SESSION_NOT_FOUND", `Session not found: ${sessionId}`);
@@ -39,6 +44,10 @@ export async function continueSession(
     body.comms_name ?? session.settings.comms_name,
   );
   assertProviderAvailable(resolved.provider, deps.providers);
+  assertSessionBudget(session, config.limits.session_token_budget);
+  assertOutputSchema(body.output_schema, resolved.provider);
+  assertHooksOverride(body.hooks_override, config.hooks.entries, deps.hookRuntimes);
+  assertSkillsResolvable(null, body.skill_refs, config, session.settings);
 
   const patch: Partial<SessionSettings> = {};
   if (body.system_prompt !== undefined && body.system_prompt !== null)
@@ -72,8 +81,10 @@ export async function continueSession(
         prompt: body.prompt,
         verbose: body.verbose,
         additional_instructions: body.additional_instructions ?? undefined,
+        ...(body.skill_refs ? { skill_refs: body.skill_refs } : {}),
+        ...(body.flow_tool_overlay ? { flow_tool_overlay: body.flow_tool_overlay } : {}),
       },
-      requestId: options.requestId,
+      requestId: options.tracked?.requestId,
     },
     settingsPatch: patch,
     model: resolved.model !== session.model ? resolved.model : undefined,
@@ -83,6 +94,12 @@ export async function continueSession(
     throw new AppError("SESSION_NOT_FOUND", `Session not found: ${sessionId}`);
   if (outcome === "busy") {
     throw new AppError("SESSION_BUSY", `Session ${sessionId} has a turn in progress`, {
+      details: { session_id: sessionId },
+    });
+  }
+  if (!(await linkRequest(deps, options.tracked, { sessionId, turnId }))) {
+    await stopActiveTurn(deps, { turnId }, "cancel");
+    throw new AppError("REQUEST_CANCELLED", "request cancelled", {
       details: { session_id: sessionId },
     });
   }

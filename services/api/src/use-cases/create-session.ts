@@ -1,10 +1,21 @@
-import { createSessionWithTurn } from "@meerkat/shared/db";
+import { archiveSession, createSessionWithTurn } from "@meerkat/shared/db";
+import { AppError } from "@meerkat/shared/errors";
+import { assertSkillsResolvable } from "@meerkat/shared/skills";
+import { assertHooksOverride } from "./hook-policy.js";
+import { linkRequest, type TrackedRequest } from "./request-tracking.js";
+import { stopActiveTurn } from "./stop-turn.js";
 import { newId, type SessionSettings } from "@meerkat/shared/domain";
 import type { CreateSessionBody } from "../http/routes/sessions.schemas.js";
 import type { ServiceDeps } from "./deps.js";
 import { enqueueTurn } from "./enqueue-turn.js";
 import { assertProviderAvailable, resolveModel } from "./resolve-model.js";
-import { assertAppContext, assertKeepAlive, assertLabels } from "./validate-metadata.js";
+import {
+  assertAppContext,
+  assertKeepAlive,
+  assertLabels,
+  assertShellNeedsBuiltins,
+  assertOutputSchema,
+} from "./validate-metadata.js";
 
 export interface QueuedTurn {
   sessionId: string;
@@ -18,7 +29,7 @@ export interface QueuedTurn {
 export async function createSession(
   deps: ServiceDeps,
   body: CreateSessionBody,
-  options: { requestId?: string | undefined } = {},
+  options: { tracked?: TrackedRequest | undefined; kind?: "prompt" | "help" } = {},
 ): Promise<QueuedTurn> {
   const { config } = await deps.realm.config();
   const resolved = resolveModel(body.model, body.provider, config);
@@ -26,6 +37,10 @@ export async function createSession(
   assertLabels(body.peer_meta?.labels, "peer_meta.labels");
   assertAppContext(body.app_context);
   assertKeepAlive(body.keep_alive, body.comms_name);
+  assertShellNeedsBuiltins(body.enable_shell, body.enable_builtins, config.tools.builtins_enabled);
+  assertOutputSchema(body.output_schema, resolved.provider);
+  assertHooksOverride(body.hooks_override, config.hooks.entries, deps.hookRuntimes);
+  assertSkillsResolvable(body.preload_skills, body.skill_refs, config, body);
   assertProviderAvailable(resolved.provider, deps.providers);
 
   const settings: SessionSettings = {
@@ -66,11 +81,21 @@ export async function createSession(
     },
     {
       id: turnId,
-      kind: "prompt",
-      input: { prompt: body.prompt, verbose: body.verbose },
-      requestId: options.requestId,
+      kind: options.kind ?? "prompt",
+      input: {
+        prompt: body.prompt,
+        verbose: body.verbose,
+        ...(body.skill_refs ? { skill_refs: body.skill_refs } : {}),
+      },
+      requestId: options.tracked?.requestId,
     },
   );
+  if (!(await linkRequest(deps, options.tracked, { sessionId, turnId }))) {
+    // Cancelled before the turn existed: nothing ran, so nothing is left behind.
+    await stopActiveTurn(deps, { turnId }, "cancel");
+    await archiveSession(deps.db, deps.realm.realmId, sessionId);
+    throw new AppError("REQUEST_CANCELLED", "request cancelled");
+  }
   await enqueueTurn(deps, turnId);
   return { sessionId, turnId };
 }

@@ -16,4 +16,6 @@ export interface ServiceDeps {
   realm: RealmContext;
   providers: ProviderSettings;
   logger: Logger;
+  /** Hook runtimes requests and config may use (MEERKAT_HOOK_RUNTIMES). */
+  hookRuntimes: readonly string[];
 }

@@ -1,4 +1,6 @@
+import type { ProviderId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
+import { checkOutputSchema } from "@meerkat/shared/json-schema";
 
 const RESERVED_KEYS = new Set(["mob_id", "role", "meerkat_id", "meerkat"]);
 
@@ -43,5 +45,30 @@ export function assertKeepAlive(
 ): void {
   if (keepAlive === true && !commsName) {
     throw new AppError("BAD_REQUEST", "keep_alive requires comms_name");
+  }
+}
+
+/** The shell tool is one of the builtins: asking for it without them is a contradiction. */
+export function assertShellNeedsBuiltins(
+  enableShell: boolean | null | undefined,
+  enableBuiltins: boolean | null | undefined,
+  builtinsByConfig: boolean,
+): void {
+  if (enableShell === true && !(enableBuiltins ?? builtinsByConfig)) {
+    throw new AppError(
+      "BAD_REQUEST",
+      "enable_shell requires enable_builtins (the shell tool is one of the builtin tools)",
+    );
+  }
+}
+
+/** An output_schema that is not a usable JSON Schema (for this provider) is a 400, up front. */
+export function assertOutputSchema(raw: unknown, provider: ProviderId): void {
+  if (raw === null || raw === undefined) return;
+  const problems = checkOutputSchema(raw, provider);
+  if (problems.length > 0) {
+    throw new AppError("BAD_REQUEST", `Invalid output_schema: ${problems.join("; ")}`, {
+      details: { problems },
+    });
   }
 }

@@ -3,7 +3,6 @@ import {
   addUsage,
   toWireUsage,
   type AssistantBlock,
-  type ContentInput,
   type StopReason,
   type TerminalCauseKind,
   type TranscriptMessage,
@@ -16,7 +15,6 @@ import { callModel } from "./llm-call.js";
 import type { RunContext } from "./run-context.js";
 import { dispatchToolCalls } from "./tools/dispatch.js";
 import type { ToolSet } from "./tools/registry.js";
-import { toLlmContent } from "./transcript.js";
 import { TurnAbort } from "./turn-lease.js";
 
 /** Progress of a run, kept outside the loop so an abort can still commit what was seen. */
@@ -37,7 +35,10 @@ export interface LoopParams {
   tools: ToolSet;
   hooks: HookRunner;
   history: LlmMessage[];
-  prompt: ContentInput;
+  /** What this run adds as user input: inbox notices and/or the prompt. */
+  input: LlmMessage[];
+  /** Steer-mode inputs that arrived since the last step, injected before the next model call. */
+  takeSteering?: () => Promise<LlmMessage[]>;
   checkpoint: TurnCheckpoint;
   budget: BudgetTracker;
   state: RunState;
@@ -65,10 +66,7 @@ interface StepReply {
  */
 export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
   const { run, state, budget, tools, hooks, checkpoint } = params;
-  const conversation: LlmMessage[] = [
-    ...params.history,
-    { role: "user", content: toLlmContent(params.prompt) },
-  ];
+  const conversation: LlmMessage[] = [...params.history, ...params.input];
   let system = params.system;
   let finalText = "";
 
@@ -165,6 +163,7 @@ export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
         })),
       });
       conversation.push({ role: "tool_results", results: dispatched.results });
+      if (params.takeSteering) conversation.push(...(await params.takeSteering()));
       await run.flush();
       continue;
     }

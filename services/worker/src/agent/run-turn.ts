@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   commitTurnOutcome,
@@ -20,6 +19,7 @@ import {
   ZERO_USAGE,
   addUsage,
   type AgentEvent,
+  type ContentInput,
   type ErrorClass,
   type ProviderId,
   type RealmConfig,
@@ -39,11 +39,13 @@ import type { ActiveTurns } from "./active-turns.js";
 import { BudgetTracker, parseBudgetLimits } from "./budget.js";
 import { TurnEventSink } from "./event-sink.js";
 import { HookDeniedError, runHookOrThrow, type HookRunner } from "./hooks/types.js";
+import { RunInbox } from "./inbox.js";
 import { RetryExhaustedError } from "./llm-call.js";
 import { runAgentLoop, sealUnanswered, type RunState } from "./loop.js";
 import type { RunContext } from "./run-context.js";
 import type { AgentServices } from "./services.js";
 import { resolveTools, ToolSet } from "./tools/registry.js";
+import { transcriptToLlm } from "./transcript.js";
 import { abortCauseOf, TurnAbort, TurnLease } from "./turn-lease.js";
 
 export interface TurnRunnerSettings {
@@ -61,6 +63,8 @@ export interface TurnRunnerDeps {
   activeTurns: ActiveTurns;
   settings: TurnRunnerSettings;
   services: AgentServices;
+  /** Starts the next inbox turn of a session when inputs arrived during this one. */
+  wake: (sessionId: string) => Promise<unknown>;
 }
 
 /** What an attempt produced, before it is committed. */
@@ -72,6 +76,8 @@ interface RunOutcome {
   usage: Usage;
   lastAssistantText: string | null;
   finalEvents: AgentEvent[];
+  consumeInputIds?: string[] | undefined;
+  applySystemContextIds?: string[] | undefined;
 }
 
 /**
@@ -161,49 +167,62 @@ async function commit(
 ): Promise<void> {
   const pending = await sink.drainForCommit();
   const now = Date.now();
-  const envelopes = await commitTurnOutcome(deps.db, {
-    turnId: turn.id,
-    epoch: turn.leaseEpoch,
-    sessionId: turn.sessionId,
-    realmId: turn.realmId,
-    status: outcome.status,
-    result: outcome.result,
-    error: outcome.error,
-    newMessages: outcome.newMessages,
-    systemPrompt: session?.settings.system_prompt,
-    usage: outcome.usage,
-    lastAssistantText: outcome.lastAssistantText,
-    events: [
-      ...pending,
-      ...outcome.finalEvents.map((payload) => ({ eventId: newId(), payload, emittedAtMs: now })),
-    ],
-  });
-  if (envelopes === null) {
-    logger.warn("turn lease lost before commit; outcome discarded");
+  const toPending = (events: AgentEvent[]) =>
+    events.map((payload) => ({ eventId: newId(), payload, emittedAtMs: now }));
+  const write = (result: RunOutcome, events: AgentEvent[]) =>
+    commitTurnOutcome(deps.db, {
+      turnId: turn.id,
+      epoch: turn.leaseEpoch,
+      sessionId: turn.sessionId,
+      realmId: turn.realmId,
+      status: result.status,
+      result: result.result,
+      error: result.error,
+      newMessages: result.newMessages,
+      systemPrompt: session?.settings.system_prompt,
+      usage: result.usage,
+      lastAssistantText: result.lastAssistantText,
+      events: [...pending, ...toPending(events)],
+      consumeInputIds: result.consumeInputIds,
+      applySystemContextIds: result.applySystemContextIds,
+    });
+  let final = outcome;
+  let committed = await write(outcome, outcome.finalEvents);
+  if (committed.kind === "request_cancelled") {
+    // The caller cancelled before this success could commit: it ends cancelled instead.
+    final = stoppedOutcome("cancel", freshState(), turn.sessionId);
+    committed = await write(final, final.finalEvents);
+  }
+  if (committed.kind !== "committed") {
+    logger.warn({ result: committed.kind }, "turn outcome not committed");
     return;
   }
   logger.info(
     {
-      status: outcome.status,
-      inputTokens: outcome.usage.inputTokens,
-      outputTokens: outcome.usage.outputTokens,
+      status: final.status,
+      inputTokens: final.usage.inputTokens,
+      outputTokens: final.usage.outputTokens,
     },
     "turn committed",
   );
   await deps.publisher
     .publish(
-      { session_id: turn.sessionId, turn_id: turn.id, events: envelopes },
+      { session_id: turn.sessionId, turn_id: turn.id, events: committed.envelopes },
       {
         turn_id: turn.id,
         session_id: turn.sessionId,
-        status: outcome.status,
-        result: outcome.result,
-        error: outcome.error,
+        status: final.status,
+        result: final.result,
+        error: final.error,
       },
     )
     .catch((err: unknown) => {
       logger.warn({ err }, "outcome publish failed; waiters fall back to Postgres");
     });
+  // Inputs that arrived while this turn ran are waiting: the next turn takes them.
+  await deps.wake(turn.sessionId).catch((err: unknown) => {
+    logger.warn({ err }, "could not wake the session for its pending inputs; the sweeper will");
+  });
 }
 
 /** Lets another worker take the turn at once instead of waiting for the lease to lapse. */
@@ -271,6 +290,7 @@ async function executeRun(
   state: RunState,
 ): Promise<RunOutcome> {
   let hooks: HookRunner | undefined;
+  let inbox: RunInbox | undefined;
   try {
     signal.throwIfAborted();
     const realm = await findRealm(deps.db, session.realmId);
@@ -292,18 +312,30 @@ async function executeRun(
       workDir,
     };
     hooks = deps.services.hooks(run);
+    inbox = await RunInbox.gather(deps.db, session.id);
     const started = await runHookOrThrow(hooks, "run_started", {
       session_id: session.id,
-      prompt: turn.input.prompt,
+      prompt: turn.input.prompt ?? null,
     });
-    const prompt = (started["prompt"] as typeof turn.input.prompt | undefined) ?? turn.input.prompt;
+    const prompt =
+      (started["prompt"] as ContentInput | null | undefined) ?? turn.input.prompt ?? undefined;
+    if (prompt === undefined && inbox.isEmpty) {
+      // An inbox turn whose inputs another turn already took: nothing to answer.
+      return completedOutcome(session, state, "", null, undefined, [], inbox);
+    }
     sink.emit({
       type: "run_started",
       session_id: session.id,
-      prompt,
+      prompt:
+        prompt ??
+        inbox.notices
+          .map((notice) => (notice.role === "system_notice" ? (notice.body ?? "") : ""))
+          .join("\n\n"),
       ...(turn.attempt > 1 ? { attempt: turn.attempt } : {}),
     });
-    state.newMessages.push({ role: "user", content: prompt });
+    state.newMessages.push(...inbox.notices);
+    if (prompt !== undefined) state.newMessages.push({ role: "user", content: prompt });
+    const input = transcriptToLlm(state.newMessages);
 
     const provider = deps.providers.get(session.provider as ProviderId);
     const skillSections = await deps.services.skills(run, {
@@ -311,19 +343,20 @@ async function executeRun(
       refs: turn.input.skill_refs,
     });
     const system = systemPromptFor(session, config, [
+      ...inbox.contextSections,
       ...skillSections,
       ...(session.settings.additional_instructions ?? []),
       ...(turn.input.additional_instructions ?? []),
     ]);
-    if (session.settings.enable_shell || session.settings.enable_builtins) {
-      await mkdir(workDir, { recursive: true });
-    }
     const tools = applyOverlay(await resolveTools(deps.services.toolSources, run), turn);
     const history = await deps.services.compact({
       run,
       provider,
       model: session.model,
       transcript: await loadTranscriptWithSeq(deps.db, session.id),
+      onUsage: (usage) => {
+        state.usage = addUsage(state.usage, usage);
+      },
     });
     const checkpoint: TurnCheckpoint =
       turn.attempt > 1
@@ -343,7 +376,8 @@ async function executeRun(
       tools,
       hooks,
       history,
-      prompt,
+      input,
+      takeSteering: () => (inbox ? inbox.takeSteering(state.newMessages) : Promise.resolve([])),
       checkpoint,
       budget,
       state,
@@ -388,9 +422,10 @@ async function executeRun(
       loop.terminalCause,
       extraction,
       wantsExtraction ? [] : [runCompleted],
+      inbox,
     );
   } catch (error) {
-    const outcome = outcomeForError(error, signal, session.id, state, logger);
+    const outcome = withInbox(outcomeForError(error, signal, session.id, state, logger), inbox);
     if (hooks && outcome.status === "failed") {
       await hooks
         .run("run_failed", { session_id: session.id, error: outcome.error?.message ?? "" })
@@ -400,6 +435,32 @@ async function executeRun(
   }
 }
 
+/**
+ * Adds what the run took from the inbox: inputs are consumed (their notices stay in the
+ * transcript, also when the run failed, so a failing provider cannot loop on them) except when
+ * the request was cancelled, which leaves everything as if the run never happened.
+ */
+function withInbox(outcome: RunOutcome, inbox: RunInbox | undefined): RunOutcome {
+  if (!inbox || outcome.status === "cancelled") return outcome;
+  return {
+    ...outcome,
+    newMessages:
+      outcome.status === "failed" || outcome.newMessages.length === 0
+        ? [...inbox.notices]
+        : outcome.newMessages,
+    consumeInputIds: inbox.inputIds,
+    applySystemContextIds: inbox.systemContextIds,
+    finalEvents: [
+      ...outcome.finalEvents,
+      ...inbox.interactionEvents({
+        completed: outcome.status === "completed",
+        text: outcome.result?.text ?? "",
+        error: outcome.error?.message,
+      }),
+    ],
+  };
+}
+
 function completedOutcome(
   session: SessionRow,
   state: RunState,
@@ -407,6 +468,7 @@ function completedOutcome(
   terminalCause: TerminalCauseKind | null,
   extraction: Awaited<ReturnType<AgentServices["extract"]>> | undefined,
   finalEvents: AgentEvent[],
+  inbox: RunInbox | undefined,
 ): RunOutcome {
   sealUnanswered(state.newMessages, "the run ended");
   const result: RunResult = {
@@ -421,15 +483,18 @@ function completedOutcome(
     ...(extraction?.extractionError ? { extraction_error: extraction.extractionError } : {}),
     ...(terminalCause ? { terminal_cause_kind: terminalCause } : {}),
   };
-  return {
-    status: "completed",
-    result,
-    error: null,
-    newMessages: state.newMessages,
-    usage: state.usage,
-    lastAssistantText: text,
-    finalEvents,
-  };
+  return withInbox(
+    {
+      status: "completed",
+      result,
+      error: null,
+      newMessages: state.newMessages,
+      usage: state.usage,
+      lastAssistantText: text,
+      finalEvents,
+    },
+    inbox,
+  );
 }
 
 function failedOutcome(
@@ -478,8 +543,10 @@ function stoppedOutcome(
     status: cause === "interrupt" ? "interrupted" : "cancelled",
     result: null,
     error: { code: "REQUEST_CANCELLED", message, error_class: "cancelled" },
-    // What the user already saw stays in the transcript, marked as cancelled.
-    newMessages: messages.length > 1 ? messages : [],
+    // An interrupt keeps what the user already saw (marked cancelled); a cancelled request
+    // leaves the transcript as if it never ran.
+    newMessages:
+      cause === "interrupt" && messages.some((m) => m.role === "block_assistant") ? messages : [],
     usage: state.usage,
     lastAssistantText: null,
     finalEvents: [

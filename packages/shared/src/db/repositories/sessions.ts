@@ -215,3 +215,39 @@ export async function loadTranscriptWithSeq(
     .where(eq(messages.sessionId, sessionId))
     .orderBy(asc(messages.seq));
 }
+
+/** Live sessions of a realm that take part in comms (they have a comms name), by name. */
+export async function listCommsSessions(db: DbOrTx, realmId: string): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.realmId, realmId),
+        isNull(sessions.archivedAt),
+        sql`${sessions.settings}->>'comms_name' is not null`,
+      ),
+    )
+    .orderBy(asc(sessions.createdAt));
+}
+
+/** The live session of a realm with this comms name (the newest, should several share it). */
+export async function findSessionByCommsName(
+  db: DbOrTx,
+  realmId: string,
+  name: string,
+): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.realmId, realmId),
+        isNull(sessions.archivedAt),
+        sql`${sessions.settings}->>'comms_name' = ${name}`,
+      ),
+    )
+    .orderBy(desc(sessions.createdAt))
+    .limit(1);
+  return row;
+}

@@ -8,6 +8,8 @@ import { messages } from "../schema/messages.js";
 import { sessions } from "../schema/sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
+import { applySystemContext, consumeInputs } from "./inputs.js";
+import { endTurnRequest, publishTurnRequest } from "./requests.js";
 
 export type TurnRow = typeof turns.$inferSelect;
 export type NewTurnRow = typeof turns.$inferInsert;
@@ -141,78 +143,111 @@ export interface TurnOutcome {
   usage: Usage;
   lastAssistantText: string | null;
   events: readonly PendingEvent[];
+  /** Inbox inputs this turn took (marked consumed). */
+  consumeInputIds?: readonly string[] | undefined;
+  /** Staged system context this turn applied. */
+  applySystemContextIds?: readonly string[] | undefined;
 }
+
+export type CommitResult =
+  | { kind: "committed"; envelopes: EventEnvelope[] }
+  /** The attempt no longer holds the turn: nothing was written. */
+  | { kind: "fenced" }
+  /** The request that submitted the turn was cancelled first: nothing was written. */
+  | { kind: "request_cancelled" };
 
 /**
  * Commits a turn's outcome atomically: status and result, transcript, cumulative usage and the
  * final events. Fenced by the lease epoch: returns null (and writes nothing) when this attempt
  * no longer holds the turn.
  */
-export async function commitTurnOutcome(
-  db: Db,
-  outcome: TurnOutcome,
-): Promise<EventEnvelope[] | null> {
-  return db.transaction(async (tx) => {
-    const [fenced] = await tx
-      .update(turns)
-      .set({
-        status: outcome.status,
-        result: outcome.result,
-        error: outcome.error,
-        finishedAt: sql`now()`,
-        updatedAt: sql`now()`,
-        leaseExpiresAt: null,
-      })
-      .where(
-        and(
-          eq(turns.id, outcome.turnId),
-          eq(turns.leaseEpoch, outcome.epoch),
-          eq(turns.status, "running"),
-        ),
-      )
-      .returning({ id: turns.id });
-    if (!fenced) return null;
+export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<CommitResult> {
+  const result = await db
+    .transaction(async (tx): Promise<CommitResult> => {
+      const [fenced] = await tx
+        .update(turns)
+        .set({
+          status: outcome.status,
+          result: outcome.result,
+          error: outcome.error,
+          finishedAt: sql`now()`,
+          updatedAt: sql`now()`,
+          leaseExpiresAt: null,
+        })
+        .where(
+          and(
+            eq(turns.id, outcome.turnId),
+            eq(turns.leaseEpoch, outcome.epoch),
+            eq(turns.status, "running"),
+          ),
+        )
+        .returning({ id: turns.id });
+      if (!fenced) return { kind: "fenced" };
+      if (outcome.status === "completed") {
+        // A cancel that won the race is never overwritten by a success.
+        if (!(await publishTurnRequest(tx, outcome.turnId))) throw new RequestCancelledFirst();
+      } else {
+        await endTurnRequest(
+          tx,
+          outcome.turnId,
+          outcome.status === "cancelled" ? "cancelled" : "completed",
+        );
+      }
+      await consumeInputs(tx, outcome.turnId, outcome.consumeInputIds ?? []);
+      await applySystemContext(tx, outcome.turnId, outcome.applySystemContextIds ?? []);
 
-    const systemChange = await syncSystemMessage(tx, outcome);
-    const appended = outcome.newMessages.length + systemChange.inserted;
-    const [session] = await tx
-      .update(sessions)
-      .set({
-        messageCount: sql`${sessions.messageCount} + ${appended}`,
-        inputTokens: sql`${sessions.inputTokens} + ${outcome.usage.inputTokens}`,
-        outputTokens: sql`${sessions.outputTokens} + ${outcome.usage.outputTokens}`,
-        cacheCreationTokens: sql`${sessions.cacheCreationTokens} + ${outcome.usage.cacheCreationTokens ?? 0}`,
-        cacheReadTokens: sql`${sessions.cacheReadTokens} + ${outcome.usage.cacheReadTokens ?? 0}`,
-        ...(outcome.lastAssistantText === null
-          ? {}
-          : { lastAssistantText: outcome.lastAssistantText }),
-        updatedAt: sql`now()`,
-      })
-      .where(eq(sessions.id, outcome.sessionId))
-      .returning({ messageCount: sessions.messageCount });
-    if (!session) throw new Error(`session ${outcome.sessionId} missing while committing a turn`);
+      const systemChange = await syncSystemMessage(tx, outcome);
+      const appended = outcome.newMessages.length + systemChange.inserted;
+      const [session] = await tx
+        .update(sessions)
+        .set({
+          messageCount: sql`${sessions.messageCount} + ${appended}`,
+          inputTokens: sql`${sessions.inputTokens} + ${outcome.usage.inputTokens}`,
+          outputTokens: sql`${sessions.outputTokens} + ${outcome.usage.outputTokens}`,
+          cacheCreationTokens: sql`${sessions.cacheCreationTokens} + ${outcome.usage.cacheCreationTokens ?? 0}`,
+          cacheReadTokens: sql`${sessions.cacheReadTokens} + ${outcome.usage.cacheReadTokens ?? 0}`,
+          ...(outcome.lastAssistantText === null
+            ? {}
+            : { lastAssistantText: outcome.lastAssistantText }),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(sessions.id, outcome.sessionId))
+        .returning({ messageCount: sessions.messageCount });
+      if (!session) throw new Error(`session ${outcome.sessionId} missing while committing a turn`);
 
-    if (outcome.newMessages.length > 0) {
-      const base = session.messageCount - outcome.newMessages.length;
-      await tx.insert(messages).values(
-        outcome.newMessages.map((message, index) => ({
-          sessionId: outcome.sessionId,
-          seq: base + index,
-          realmId: outcome.realmId,
-          turnId: outcome.turnId,
-          role: message.role,
-          body: message,
-        })),
-      );
-    }
-    const envelopes = await appendEvents(tx, {
-      sessionId: outcome.sessionId,
-      realmId: outcome.realmId,
-      turnId: outcome.turnId,
-      events: outcome.events,
+      if (outcome.newMessages.length > 0) {
+        const base = session.messageCount - outcome.newMessages.length;
+        await tx.insert(messages).values(
+          outcome.newMessages.map((message, index) => ({
+            sessionId: outcome.sessionId,
+            seq: base + index,
+            realmId: outcome.realmId,
+            turnId: outcome.turnId,
+            role: message.role,
+            body: message,
+          })),
+        );
+      }
+      const envelopes = await appendEvents(tx, {
+        sessionId: outcome.sessionId,
+        realmId: outcome.realmId,
+        turnId: outcome.turnId,
+        events: outcome.events,
+      });
+      return { kind: "committed", envelopes: envelopes ?? [] };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof RequestCancelledFirst) return { kind: "request_cancelled" } as const;
+      throw error;
     });
-    return envelopes ?? [];
-  });
+  return result;
+}
+
+/** Thrown inside the commit transaction to roll it back when the request was cancelled first. */
+class RequestCancelledFirst extends Error {
+  constructor() {
+    super("the request of this turn was cancelled before it committed");
+  }
 }
 
 /**

@@ -7,3 +7,6 @@ export * from "./turn-steps.js";
 export * from "./tasks.js";
 export * from "./memories.js";
 export * from "./session-compactions.js";
+export * from "./session-inputs.js";
+export * from "./requests.js";
+export * from "./schedules.js";

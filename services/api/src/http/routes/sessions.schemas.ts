@@ -78,7 +78,12 @@ export type CreateSessionBody = z.output<typeof createSessionBodySchema>;
 export const continueSessionBodySchema = z.object({
   session_id: z.string().min(1),
   ...turnFields,
-  flow_tool_overlay: nullable(z.record(z.string(), z.unknown())),
+  flow_tool_overlay: nullable(
+    z.object({
+      allowed_tools: z.array(z.string()).optional(),
+      blocked_tools: z.array(z.string()).optional(),
+    }),
+  ),
 });
 export type ContinueSessionBody = z.output<typeof continueSessionBodySchema>;
 

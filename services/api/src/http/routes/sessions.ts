@@ -7,6 +7,7 @@ import { awaitRunResult } from "../../use-cases/await-run-result.js";
 import { continueSession } from "../../use-cases/continue-session.js";
 import { createSession, type QueuedTurn } from "../../use-cases/create-session.js";
 import type { ServiceDeps } from "../../use-cases/deps.js";
+import { abandonRequest, beginRequest } from "../../use-cases/request-tracking.js";
 import { clientGoneSignal, prefersAsync } from "../request-signal.js";
 import { parseSessionId } from "../session-id.js";
 import {
@@ -52,7 +53,13 @@ export function registerSessionRoutes(root: FastifyInstance, deps: ServiceDeps):
       },
     },
     async (request, reply) => {
-      const queued = await createSession(deps, request.body);
+      const tracked = await beginRequest(deps, request.headers["x-meerkat-request-id"], "create");
+      const queued = await createSession(deps, request.body, { tracked }).catch(
+        async (error: unknown) => {
+          await abandonRequest(deps, tracked);
+          throw error;
+        },
+      );
       if (prefersAsync(request)) {
         return reply
           .code(202)
@@ -81,7 +88,13 @@ export function registerSessionRoutes(root: FastifyInstance, deps: ServiceDeps):
       if (pathId !== bodyId) {
         throw new AppError("BAD_REQUEST", `Session ID mismatch: path=${pathId} body=${bodyId}`);
       }
-      const queued = await continueSession(deps, pathId, request.body);
+      const tracked = await beginRequest(deps, request.headers["x-meerkat-request-id"], "continue");
+      const queued = await continueSession(deps, pathId, request.body, { tracked }).catch(
+        async (error: unknown) => {
+          await abandonRequest(deps, tracked);
+          throw error;
+        },
+      );
       if (prefersAsync(request)) {
         return reply
           .code(202)

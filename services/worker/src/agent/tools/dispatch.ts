@@ -154,7 +154,8 @@ async function executeOne(input: DispatchInput, call: LlmToolCall): Promise<Tool
     };
   }
 
-  const timeoutMs = timeoutFor(run, call.name, tool.timeoutMs);
+  // An operator's per-tool timeout wins; then the call's own (e.g. the shell's timeout_secs).
+  const timeoutMs = timeoutFor(run, call.name, tool.timeoutMsFor?.(args, run) ?? tool.timeoutMs);
   const controller = new AbortController();
   const onAbort = () => {
     controller.abort(run.signal.reason);

@@ -21,6 +21,12 @@ export interface Tool {
   inputSchema: JsonObject;
   /** Overrides the config's default tool timeout (ms). */
   timeoutMs?: number | undefined;
+  /**
+   * A per-call timeout (ms) derived from the arguments (e.g. the shell's timeout_secs plus a
+   * grace period), used instead of the config's when it is longer.
+   */
+  timeoutMsFor?:
+    ((args: Record<string, unknown>, run: RunContext) => number | undefined) | undefined;
   execute(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolOutput>;
 }
 

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const queuedSchema = z.object({ queued: z.literal(true) });
+
+export const peerResponseTerminalSchema = z.strictObject({
+  peer_id: z.uuid(),
+  display_name: z.string().optional(),
+  request_id: z.uuid(),
+  status: z.enum(["completed", "failed", "cancelled"]),
+  result: z.unknown().refine((value) => value !== undefined, { message: "result is required" }),
+});
+
+export const systemContextBodySchema = z.object({
+  text: z.string(),
+  source: z.string().nullish(),
+  idempotency_key: z.string().min(1).nullish(),
+});
+
+export const systemContextResultSchema = z.object({
+  session_id: z.string(),
+  status: z.enum(["staged", "applied", "duplicate"]),
+});

@@ -1,0 +1,117 @@
+import { listPendingInputs, listSystemContext, type Db, type InputRow } from "@meerkat/shared/db";
+import type { AgentEvent, TranscriptMessage } from "@meerkat/shared/domain";
+import type { LlmMessage } from "@meerkat/shared/llm";
+import { transcriptToLlm } from "./transcript.js";
+
+/** A reserved interaction to report on when the run ends. */
+interface Interaction {
+  interactionId: string;
+  kind: "input" | "peer_response";
+  requestId?: string | undefined;
+  status?: string | undefined;
+  result?: unknown;
+}
+
+/**
+ * What the outside world left for this run: the session's pending inbox (rendered as system
+ * notices before the prompt), its runtime system context, and steer-mode inputs that arrive
+ * while it runs. Everything taken here is marked consumed/applied in the run's commit.
+ */
+export class RunInbox {
+  readonly inputIds: string[] = [];
+  readonly systemContextIds: string[] = [];
+  readonly contextSections: string[] = [];
+  readonly notices: TranscriptMessage[] = [];
+  readonly #interactions: Interaction[] = [];
+  readonly #db: Db;
+  readonly #sessionId: string;
+
+  private constructor(db: Db, sessionId: string) {
+    this.#db = db;
+    this.#sessionId = sessionId;
+  }
+
+  static async gather(db: Db, sessionId: string): Promise<RunInbox> {
+    const inbox = new RunInbox(db, sessionId);
+    for (const input of await listPendingInputs(db, sessionId)) inbox.#take(input);
+    for (const context of await listSystemContext(db, sessionId)) {
+      inbox.contextSections.push(
+        `[Runtime System Context]\nsource: ${context.source ?? "api"}\n\n${context.text}`,
+      );
+      if (context.status === "staged") inbox.systemContextIds.push(context.id);
+    }
+    return inbox;
+  }
+
+  get isEmpty(): boolean {
+    return this.inputIds.length === 0;
+  }
+
+  /** Steer-mode inputs that arrived since the run started: their notices, for the next model call. */
+  async takeSteering(newMessages: TranscriptMessage[]): Promise<LlmMessage[]> {
+    const taken = new Set(this.inputIds);
+    const fresh = (await listPendingInputs(this.#db, this.#sessionId, "steer")).filter(
+      (input) => !taken.has(input.id),
+    );
+    const notices = fresh.map((input) => this.#take(input));
+    newMessages.push(...notices);
+    return transcriptToLlm(notices);
+  }
+
+  /** interaction_complete / interaction_failed for the reserved interactions this run served. */
+  interactionEvents(outcome: { completed: boolean; text: string; error?: string }): AgentEvent[] {
+    return this.#interactions.map((interaction): AgentEvent => {
+      if (interaction.kind === "peer_response") {
+        const ok = interaction.status !== "failed";
+        return {
+          type: ok ? "interaction_complete" : "interaction_failed",
+          interaction_id: interaction.interactionId,
+          request_id: interaction.requestId,
+          status: interaction.status,
+          result: interaction.result ?? null,
+        };
+      }
+      return outcome.completed
+        ? {
+            type: "interaction_complete",
+            interaction_id: interaction.interactionId,
+            result: outcome.text,
+          }
+        : {
+            type: "interaction_failed",
+            interaction_id: interaction.interactionId,
+            error: outcome.error ?? "run failed",
+          };
+    });
+  }
+
+  #take(input: InputRow): TranscriptMessage {
+    this.inputIds.push(input.id);
+    const notice: TranscriptMessage = {
+      role: "system_notice",
+      kind: input.kind === "external_event" ? "external_event" : "comms",
+      body: input.notice.body,
+      blocks: input.notice.blocks.map((block) => ({
+        type: typeof block["type"] === "string" ? block["type"] : "unknown",
+        ...block,
+      })),
+    };
+    this.notices.push(notice);
+    for (const block of input.notice.blocks) {
+      const interactionId = block["interaction_id"];
+      if (typeof interactionId !== "string") continue;
+      if (block["kind"] === "input" && block["reserve_interaction"] === true) {
+        this.#interactions.push({ interactionId, kind: "input" });
+      } else if (block["kind"] === "peer_response") {
+        this.#interactions.push({
+          interactionId,
+          kind: "peer_response",
+          requestId: typeof block["in_reply_to"] === "string" ? block["in_reply_to"] : undefined,
+          status: typeof block["status"] === "string" ? block["status"] : undefined,
+          result: block["result"],
+        });
+      }
+    }
+    return notice;
+  }
+}

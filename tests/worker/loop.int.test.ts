@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/poll.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 interface RunResult {
@@ -260,5 +261,163 @@ describe("the agent loop", () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error).toContain("enable_shell requires enable_builtins");
+  });
+});
+
+describe("tool calls across providers and crashes", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ apis: 1, workers: 1 });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it.each([
+    { model: "claude-haiku-4-5", api: "anthropic" },
+    { model: "gpt-5.4-mini", api: "openai-chat" },
+  ])(
+    "runs parallel tool calls in a two-step run ($api) with the right counts and events",
+    async ({ model, api }) => {
+      const marker = `parallel-${api}`;
+      stack.fake.enqueue(
+        [
+          {
+            toolCalls: [
+              { id: `${api}_a`, name: "datetime", args: { timezone: "Europe/Berlin" } },
+              {
+                id: `${api}_b`,
+                name: "task_create",
+                args: { subject: `task ${api}`, description: "from the model" },
+              },
+              {
+                id: `${api}_c`,
+                name: "task_update",
+                args: { id: "01936f8a-7b2c-7000-8000-0000000000aa", status: "completed" },
+              },
+            ],
+          },
+          { text: `${api} finished` },
+        ],
+        { contains: marker },
+      );
+      const response = await stack.request<RunResult>("POST", "/sessions", {
+        prompt: marker,
+        model,
+        enable_builtins: true,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ text: `${api} finished`, turns: 2, tool_calls: 3 });
+      const calls = stack.fake
+        .requests()
+        .filter(
+          (request) => request.model === model && JSON.stringify(request.body).includes(marker),
+        );
+      expect(calls).toHaveLength(2);
+      expect(calls.every((call) => call.api === api)).toBe(true);
+      const followUp = JSON.stringify(calls[1]?.body);
+      expect(followUp).toContain("Europe/Berlin");
+      expect(followUp).toContain(`task ${api}`);
+      expect(followUp).toContain("Task not found");
+
+      const { rows } = await stack.db.handle.pool.query<{
+        type: string;
+        payload: Record<string, unknown>;
+      }>("select type, payload from session_events where session_id = $1 order by seq", [
+        response.body.session_id,
+      ]);
+      const types = rows.map((row) => row.type);
+      expect(types.filter((type) => type === "tool_call_requested")).toHaveLength(3);
+      expect(types.filter((type) => type === "tool_execution_started")).toHaveLength(3);
+      // Completion events come in call order, each followed by its tool_result_received.
+      const completed = rows
+        .filter((row) => row.type === "tool_execution_completed")
+        .map((row) => row.payload["id"]);
+      expect(completed).toEqual([`${api}_a`, `${api}_b`, `${api}_c`]);
+      const failed = rows.find(
+        (row) => row.type === "tool_execution_completed" && row.payload["id"] === `${api}_c`,
+      );
+      expect(failed?.payload["is_error"]).toBe(true);
+      expect(types.filter((type) => type === "turn_started")).toHaveLength(2);
+      expect(types.slice(-3)).toEqual(["text_complete", "turn_completed", "run_completed"]);
+    },
+  );
+
+  it("a worker killed after a tool ran does not run the tool again", async () => {
+    const marker = "crash-after-tool";
+    stack.fake.enqueue(
+      [
+        {
+          toolCalls: [
+            {
+              id: "crash_1",
+              name: "task_create",
+              args: { subject: "exactly once", description: "side effect" },
+            },
+          ],
+        },
+        { hang: true },
+      ],
+      { contains: marker },
+    );
+    const doomed = stack.workers[0]!;
+    const pending = stack.request<RunResult>("POST", "/sessions", {
+      prompt: marker,
+      model: "claude-haiku-4-5",
+      enable_builtins: true,
+    });
+    // The second model call hangs: the tool has run and its result is recorded by then.
+    await waitFor(
+      () =>
+        stack.fake.requests().filter((r) => JSON.stringify(r.body).includes(marker)).length === 2
+          ? true
+          : undefined,
+      {
+        what: "the model call after the tool",
+      },
+    );
+    await doomed.kill();
+    stack.fake.enqueue({ text: "resumed after the crash" }, { contains: marker });
+    await stack.startWorker();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ text: "resumed after the crash", tool_calls: 1 });
+    const { rows } = await stack.db.handle.pool.query(
+      "select id from tasks where subject = 'exactly once'",
+    );
+    expect(rows).toHaveLength(1);
+    // The resumed attempt did not call the model for the step it had already checkpointed.
+    const calls = stack.fake.requests().filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(calls).toHaveLength(3);
+    const history = await stack.request<{ messages: { role: string }[] }>(
+      "GET",
+      `/sessions/${response.body.session_id}/history`,
+    );
+    expect(history.body.messages.map((m) => m.role)).toEqual([
+      "user",
+      "block_assistant",
+      "tool_results",
+      "block_assistant",
+    ]);
+  });
+
+  it("refuses an invalid output_schema up front, naming the problem", async () => {
+    const response = await stack.request<ErrorBody>("POST", "/sessions", {
+      prompt: "x",
+      model: "claude-haiku-4-5",
+      output_schema: {
+        schema: { type: "object", properties: { a: { type: "strnig" } } },
+        compat: "lossy",
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe("BAD_REQUEST");
+    expect(response.body.error).toContain("output_schema");
+    const turns = await stack.db.handle.pool.query(
+      "select 1 from turns t join sessions s on s.id = t.session_id where s.realm_id = $1 and t.input::text like '%strnig%'",
+      [stack.realm],
+    );
+    expect(turns.rows).toHaveLength(0);
   });
 });

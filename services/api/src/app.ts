@@ -14,6 +14,7 @@ import { registerInputRoutes } from "./http/routes/inputs.js";
 import { registerRequestRoutes } from "./http/routes/requests.js";
 import { registerHostRoutes } from "./http/routes/host.js";
 import { registerRealmRoutes } from "./http/routes/realms.js";
+import { registerScheduleRoutes } from "./http/routes/schedules.js";
 import { registerSessionEventRoutes } from "./http/routes/session-events.js";
 import { registerSessionReadRoutes } from "./http/routes/session-reads.js";
 import { registerSessionRoutes } from "./http/routes/sessions.js";
@@ -91,6 +92,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   registerInputRoutes(app, deps, { webhookSecret: options.webhookSecret });
   registerRequestRoutes(app, deps);
   registerCommsRoutes(app, deps);
+  registerScheduleRoutes(app, deps);
   // Open SSE streams would hold the server open: end each with a final `done` first.
   app.addHook("preClose", async () => {
     streams.finishAll();

@@ -10,9 +10,11 @@ import {
 } from "@meerkat/shared/lifecycle";
 import { createLogger } from "@meerkat/shared/observability";
 import { connectRedis, createProducer, createRedis } from "@meerkat/shared/queues";
+import { refillDueHorizons } from "@meerkat/shared/schedules";
 import { telemetryHandle } from "@meerkat/shared/telemetry";
 import { loadSchedulerConfig, type SchedulerConfig } from "./config.js";
 import { pruneExpiredEvents } from "./maintenance.js";
+import { runSchedulerTick } from "./scheduler-tick.js";
 import { TickLoop } from "./tick-loop.js";
 
 function loadConfigOrExit(): SchedulerConfig {
@@ -52,8 +54,32 @@ await requireDependency(logger, "Redis", redactUrl(config.REDIS_URL), () =>
 );
 const producer = createProducer(redis, config.QUEUE_PREFIX);
 
-// Schedules arrive with their own issue; until then each tick only proves the loop is alive.
-const loop = new TickLoop(async () => Promise.resolve(), config.SCHEDULER_TICK_MS, logger);
+const tickDeps = {
+  db: database.db,
+  producer,
+  logger,
+  owner: `scheduler:${schedulerId}`,
+  refillHorizons: (now: Date) =>
+    refillDueHorizons(database.db, {
+      now,
+      onError: (scheduleId: string, err: unknown) => {
+        logger.warn({ err, scheduleId }, "schedule planning failed; retried later");
+      },
+    }),
+};
+const tickSettings = {
+  leaseMs: config.SCHEDULER_LEASE_MS,
+  claimBatch: config.SCHEDULER_CLAIM_BATCH,
+  deliveryConcurrency: config.SCHEDULER_DELIVERY_CONCURRENCY,
+};
+const loop = new TickLoop(
+  async (signal) => {
+    const stats = await runSchedulerTick(tickDeps, tickSettings, signal);
+    if (stats.claimed > 0 || stats.misfired > 0) logger.debug(stats, "scheduler tick");
+  },
+  config.SCHEDULER_TICK_MS,
+  logger,
+);
 loop.start();
 const maintenance = new TickLoop(
   async (signal) => {

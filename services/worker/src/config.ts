@@ -24,7 +24,7 @@ const workerEnvSchema = z.object({
   ...serviceIdentityEnv,
   ...hooksEnv,
   /** Agent turns one worker process runs at once (they mostly wait on the provider). */
-  WORKER_CONCURRENCY: intEnv(16, { min: 1, max: 1_000 }),
+  WORKER_CONCURRENCY: intEnv(64, { min: 1, max: 1_000 }),
   /** A turn's lease; a worker that dies mid-turn loses the turn after this long. */
   WORKER_TURN_LEASE_MS: intEnv(30_000, { min: 500 }),
   /** Streaming events are committed (and published) at least this often. */

@@ -19,3 +19,6 @@ export type { StepAssistant } from "./schema/turn-steps.js";
 export * from "./repositories/inputs.js";
 export * from "./repositories/requests.js";
 export type { InputNotice } from "./schema/session-inputs.js";
+export * from "./repositories/occurrence-delivery.js";
+export * from "./repositories/schedule-targets.js";
+export * from "./repositories/schedules.js";

@@ -11,3 +11,6 @@ export * from "./realm-config.js";
 export * from "./merge-patch.js";
 export * from "./hooks.js";
 export * from "./output-schema.js";
+export * from "./schedule/trigger-types.js";
+export * from "./schedule/trigger.js";
+export * from "./schedule/cron.js";

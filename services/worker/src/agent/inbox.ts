@@ -1,5 +1,5 @@
-import { listPendingInputs, listSystemContext, type Db, type InputRow } from "@meerkat/shared/db";
-import type { AgentEvent, TranscriptMessage } from "@meerkat/shared/domain";
+import { listPendingInputs, loadRunInbox, type Db, type InputRow } from "@meerkat/shared/db";
+import type { AgentEvent, ContentInput, TranscriptMessage } from "@meerkat/shared/domain";
 import type { LlmMessage } from "@meerkat/shared/llm";
 import { transcriptToLlm } from "./transcript.js";
 
@@ -22,6 +22,9 @@ export class RunInbox {
   readonly systemContextIds: string[] = [];
   readonly contextSections: string[] = [];
   readonly notices: TranscriptMessage[] = [];
+  /** System-prompt sections and skills that scheduled prompts bring for this run. */
+  readonly instructions: string[] = [];
+  readonly skillRefs: unknown[] = [];
   readonly #interactions: Interaction[] = [];
   readonly #db: Db;
   readonly #sessionId: string;
@@ -33,8 +36,9 @@ export class RunInbox {
 
   static async gather(db: Db, sessionId: string): Promise<RunInbox> {
     const inbox = new RunInbox(db, sessionId);
-    for (const input of await listPendingInputs(db, sessionId)) inbox.#take(input);
-    for (const context of await listSystemContext(db, sessionId)) {
+    const { inputs, contexts } = await loadRunInbox(db, sessionId);
+    for (const input of inputs) inbox.#take(input);
+    for (const context of contexts) {
       inbox.contextSections.push(
         `[Runtime System Context]\nsource: ${context.source ?? "api"}\n\n${context.text}`,
       );
@@ -56,6 +60,32 @@ export class RunInbox {
     const notices = fresh.map((input) => this.#take(input));
     newMessages.push(...notices);
     return transcriptToLlm(notices);
+  }
+
+  /**
+   * A scheduled prompt reads like the user's own prompt (the transcript gets a user message);
+   * its additional instructions and skill refs join this run.
+   */
+  #takeScheduledPrompt(input: InputRow): TranscriptMessage {
+    const block = input.notice.blocks[0] ?? {};
+    const prompt = block["prompt"];
+    const message: TranscriptMessage = {
+      role: "user",
+      content:
+        typeof prompt === "string" || Array.isArray(prompt)
+          ? (prompt as ContentInput)
+          : input.notice.body,
+    };
+    this.notices.push(message);
+    const instructions = block["additional_instructions"];
+    if (Array.isArray(instructions)) {
+      this.instructions.push(
+        ...instructions.filter((item): item is string => typeof item === "string"),
+      );
+    }
+    const refs = block["skill_refs"];
+    if (Array.isArray(refs)) this.skillRefs.push(...(refs as unknown[]));
+    return message;
   }
 
   /** interaction_complete / interaction_failed for the reserved interactions this run served. */
@@ -87,9 +117,13 @@ export class RunInbox {
 
   #take(input: InputRow): TranscriptMessage {
     this.inputIds.push(input.id);
+    if (input.kind === "schedule_prompt") return this.#takeScheduledPrompt(input);
     const notice: TranscriptMessage = {
       role: "system_notice",
-      kind: input.kind === "external_event" ? "external_event" : "comms",
+      kind:
+        input.kind === "external_event" || input.kind === "schedule_event"
+          ? "external_event"
+          : "comms",
       body: input.notice.body,
       blocks: input.notice.blocks.map((block) => ({
         type: typeof block["type"] === "string" ? block["type"] : "unknown",

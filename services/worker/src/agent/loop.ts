@@ -125,13 +125,17 @@ export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
       });
       const text = typeof post["text"] === "string" ? post["text"] : done.text;
       reply = { text, toolCalls: done.toolCalls, stopReason: done.stopReason, usage: done.usage };
-      const held = await saveTurnStep(run.db, run.fence, {
-        step,
-        realmId: run.session.realmId,
-        assistant: { text: reply.text, toolCalls: reply.toolCalls, stopReason: reply.stopReason },
-        usage: reply.usage,
-      });
-      if (!held) throw new TurnAbort("fenced");
+      // A step that calls tools is checkpointed before they run, so a re-run resumes after it.
+      // A final step needs none: the turn's commit records it.
+      if (reply.toolCalls.length > 0) {
+        const held = await saveTurnStep(run.db, run.fence, {
+          step,
+          realmId: run.session.realmId,
+          assistant: { text: reply.text, toolCalls: reply.toolCalls, stopReason: reply.stopReason },
+          usage: reply.usage,
+        });
+        if (!held) throw new TurnAbort("fenced");
+      }
       if (reply.text !== "") run.emit({ type: "text_complete", content: reply.text });
     }
     state.partialText = "";

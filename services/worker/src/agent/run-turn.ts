@@ -18,6 +18,7 @@ import {
   toWireUsage,
   ZERO_USAGE,
   addUsage,
+  contentText,
   type AgentEvent,
   type ContentInput,
   type ErrorClass,
@@ -185,6 +186,7 @@ async function commit(
       events: [...pending, ...toPending(events)],
       consumeInputIds: result.consumeInputIds,
       applySystemContextIds: result.applySystemContextIds,
+      hasRequest: turn.requestId !== null,
     });
   let final = outcome;
   let committed = await write(outcome, outcome.finalEvents);
@@ -329,7 +331,13 @@ async function executeRun(
       prompt:
         prompt ??
         inbox.notices
-          .map((notice) => (notice.role === "system_notice" ? (notice.body ?? "") : ""))
+          .map((notice) =>
+            notice.role === "system_notice"
+              ? (notice.body ?? "")
+              : notice.role === "user"
+                ? contentText(notice.content)
+                : "",
+          )
           .join("\n\n"),
       ...(turn.attempt > 1 ? { attempt: turn.attempt } : {}),
     });
@@ -340,13 +348,14 @@ async function executeRun(
     const provider = deps.providers.get(session.provider as ProviderId);
     const skillSections = await deps.services.skills(run, {
       preload: session.settings.preload_skills,
-      refs: turn.input.skill_refs,
+      refs: [...(turn.input.skill_refs ?? []), ...inbox.skillRefs],
     });
     const system = systemPromptFor(session, config, [
       ...inbox.contextSections,
       ...skillSections,
       ...(session.settings.additional_instructions ?? []),
       ...(turn.input.additional_instructions ?? []),
+      ...inbox.instructions,
     ]);
     const tools = applyOverlay(await resolveTools(deps.services.toolSources, run), turn);
     const history = await deps.services.compact({

@@ -247,3 +247,52 @@ export async function findPeerRequestInteraction(
   `);
   return result.rows[0]?.interaction_id ?? undefined;
 }
+
+/**
+ * Everything a starting turn takes from outside in one round trip: the pending inbox (oldest
+ * first) and the session's system context. Both are empty for most turns.
+ */
+export async function loadRunInbox(
+  db: DbOrTx,
+  sessionId: string,
+): Promise<{ inputs: InputRow[]; contexts: SystemContextRow[] }> {
+  const result = await db.execute<{ inputs: unknown[] | null; contexts: unknown[] | null }>(sql`
+    select
+      (select json_agg(i order by i.created_at, i.id) from session_inputs i
+        where i.session_id = ${sessionId} and i.status = 'pending') as inputs,
+      (select json_agg(c order by c.created_at, c.id) from session_system_context c
+        where c.session_id = ${sessionId}) as contexts
+  `);
+  const row = result.rows[0];
+  const inputs = (row?.inputs ?? []) as Record<string, unknown>[];
+  const contexts = (row?.contexts ?? []) as Record<string, unknown>[];
+  return {
+    inputs: inputs.map((raw) => ({
+      id: String(raw["id"]),
+      realmId: String(raw["realm_id"]),
+      sessionId: String(raw["session_id"]),
+      kind: String(raw["kind"]),
+      source: String(raw["source"]),
+      handlingMode: String(raw["handling_mode"]),
+      idempotencyKey: (raw["idempotency_key"] as string | null) ?? null,
+      notice: raw["notice"] as InputNotice,
+      status: String(raw["status"]),
+      turnId: (raw["turn_id"] as string | null) ?? null,
+      occurrenceId: (raw["occurrence_id"] as string | null) ?? null,
+      createdAt: new Date(String(raw["created_at"])),
+      consumedAt: typeof raw["consumed_at"] === "string" ? new Date(raw["consumed_at"]) : null,
+    })),
+    contexts: contexts.map((raw) => ({
+      id: String(raw["id"]),
+      realmId: String(raw["realm_id"]),
+      sessionId: String(raw["session_id"]),
+      idempotencyKey: (raw["idempotency_key"] as string | null) ?? null,
+      text: String(raw["text"]),
+      source: (raw["source"] as string | null) ?? null,
+      status: String(raw["status"]),
+      appliedTurnId: (raw["applied_turn_id"] as string | null) ?? null,
+      createdAt: new Date(String(raw["created_at"])),
+      appliedAt: typeof raw["applied_at"] === "string" ? new Date(raw["applied_at"]) : null,
+    })),
+  };
+}

@@ -5,7 +5,6 @@ import type { TurnInput, TurnKind } from "../../domain/turns.js";
 import type { Db, DbOrTx } from "../client.js";
 import { messages } from "../schema/messages.js";
 import { sessions } from "../schema/sessions.js";
-import { turns } from "../schema/turns.js";
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type NewSessionRow = typeof sessions.$inferInsert;
@@ -27,24 +26,28 @@ export interface NewTurnParams {
   requestId?: string | null | undefined;
 }
 
-/** Inserts a session and its first (queued) turn in one transaction. */
+/**
+ * Inserts a session and its first (queued) turn atomically, in one statement (one round trip:
+ * this is on every create's path).
+ */
 export async function createSessionWithTurn(
-  db: Db,
+  db: DbOrTx,
   session: NewSessionRow,
   turn: NewTurnParams,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.insert(sessions).values(session);
-    await tx.insert(turns).values({
-      id: turn.id,
-      realmId: session.realmId,
-      sessionId: session.id,
-      kind: turn.kind,
-      status: "queued",
-      input: turn.input,
-      requestId: turn.requestId ?? null,
-    });
-  });
+  await db.execute(sql`
+    with created as (
+      insert into sessions (id, realm_id, instance_id, model, provider, settings, labels)
+      values (${session.id}, ${session.realmId}, ${session.instanceId ?? null}, ${session.model},
+              ${session.provider}, ${JSON.stringify(session.settings)}::jsonb,
+              ${JSON.stringify(session.labels ?? {})}::jsonb)
+      returning id, realm_id
+    )
+    insert into turns (id, realm_id, session_id, kind, status, input, request_id)
+    select ${turn.id}, created.realm_id, created.id, ${turn.kind}, 'queued',
+           ${JSON.stringify(turn.input)}::jsonb, ${turn.requestId ?? null}
+    from created
+  `);
 }
 
 export type ContinueOutcome = "queued" | "not_found" | "busy";

@@ -9,6 +9,7 @@ import { sessions } from "../schema/sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
 import { applySystemContext, consumeInputs } from "./inputs.js";
+import { completeDeliveredOccurrences } from "./occurrence-delivery.js";
 import { endTurnRequest, publishTurnRequest } from "./requests.js";
 
 export type TurnRow = typeof turns.$inferSelect;
@@ -147,6 +148,8 @@ export interface TurnOutcome {
   consumeInputIds?: readonly string[] | undefined;
   /** Staged system context this turn applied. */
   applySystemContextIds?: readonly string[] | undefined;
+  /** Whether a tracked request (X-Meerkat-Request-Id) submitted the turn. */
+  hasRequest?: boolean | undefined;
 }
 
 export type CommitResult =
@@ -194,6 +197,11 @@ export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<C
         );
       }
       await consumeInputs(tx, outcome.turnId, outcome.consumeInputIds ?? []);
+      await completeDeliveredOccurrences(tx, {
+        inputIds: outcome.consumeInputIds ?? [],
+        turnStatus: outcome.status,
+        error: outcome.error?.message,
+      });
       await applySystemContext(tx, outcome.turnId, outcome.applySystemContextIds ?? []);
 
       const systemChange = await syncSystemMessage(tx, outcome);

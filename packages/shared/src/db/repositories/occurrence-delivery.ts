@@ -1,0 +1,292 @@
+import { sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "../client.js";
+import type { InputNotice } from "../schema/session-inputs.js";
+
+/**
+ * The scheduler's side of the occurrence ledger: misfire, claim, and hand-off of a delivery to
+ * the target session's inbox. Each step is one conditional statement or transaction, so several
+ * scheduler replicas can run side by side and an occurrence is delivered at most once.
+ */
+
+export interface ClaimedOccurrence {
+  id: string;
+  realmId: string;
+  scheduleId: string;
+  scheduleRevision: number;
+  ordinal: number;
+  dueAt: Date;
+  targetSnapshot: Record<string, unknown>;
+  overlapPolicy: string;
+  missingTargetPolicy: string;
+  attemptCount: number;
+  leaseExpiresAt: Date;
+}
+
+const SKIP_GRACE_SECONDS = 30;
+
+/** A uuid[] parameter list (each id bound separately). */
+function uuidArray(ids: readonly string[]) {
+  return sql`array[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
+}
+
+/**
+ * Pending occurrences of active schedules that are later than their misfire window allows
+ * (`skip`: 30 s grace; `catch_up_within`: window_seconds) become `misfired`, with a receipt.
+ * Returns how many.
+ */
+export async function misfireLateOccurrences(db: DbOrTx, limit: number): Promise<number> {
+  const result = await db.execute<{ n: string | number }>(sql`
+    with late as (
+      select o.id from schedule_occurrences o
+      join schedules s on s.id = o.schedule_id and s.phase = 'active'
+      where o.phase = 'pending'
+        and o.due_at < now() - make_interval(secs => case
+          when o.misfire_policy->>'type' = 'catch_up_within'
+            then coalesce((o.misfire_policy->>'window_seconds')::float8, 0)
+          else ${SKIP_GRACE_SECONDS} end)
+      order by o.due_at
+      limit ${limit}
+      for update of o skip locked
+    ),
+    misfired as (
+      update schedule_occurrences o
+      set phase = 'misfired', completed_at = now(),
+          failure_detail = 'missed scheduled time by ' || floor(extract(epoch from now() - o.due_at))::text || 's'
+      from late where o.id = late.id
+      returning o.id, o.attempt_count, o.failure_detail
+    ),
+    receipts as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, detail)
+      select gen_random_uuid(), id, attempt_count, 'misfired', failure_detail from misfired
+      returning 1
+    )
+    select count(*) as n from misfired
+  `);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Claims up to `limit` due occurrences of active schedules (and re-claims ones whose claim
+ * lapsed: their scheduler died), oldest first, with SKIP LOCKED: concurrent replicas never take
+ * the same one. Each claim bumps attempt_count and sets a lease.
+ */
+export async function claimDueOccurrences(
+  db: DbOrTx,
+  params: { owner: string; leaseMs: number; limit: number },
+): Promise<ClaimedOccurrence[]> {
+  const result = await db.execute(sql`
+    with due as (
+      select o.id, o.phase as old_phase from schedule_occurrences o
+      join schedules s on s.id = o.schedule_id and s.phase = 'active'
+      where (o.phase = 'pending' and o.due_at <= now())
+         or (o.phase in ('claimed', 'dispatching') and o.lease_expires_at < now())
+      order by o.due_at
+      limit ${params.limit}
+      for update of o skip locked
+    ),
+    claimed as (
+      update schedule_occurrences o
+      set phase = 'claimed', claimed_by = ${params.owner},
+          lease_expires_at = now() + make_interval(secs => ${params.leaseMs / 1000}),
+          attempt_count = o.attempt_count + 1, claimed_at = now()
+      from due where o.id = due.id
+      returning o.*, due.old_phase
+    ),
+    lapsed as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, failure_class, detail)
+      select gen_random_uuid(), id, attempt_count - 1, 'lease_expired', 'lease_lost',
+             'the previous claim lapsed (its scheduler stopped)'
+      from claimed where old_phase <> 'pending'
+      returning 1
+    ),
+    receipts as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage)
+      select gen_random_uuid(), id, attempt_count, 'claimed' from claimed
+      returning 1
+    )
+    select * from claimed order by due_at
+  `);
+  return result.rows.map((row) => ({
+    id: String(row["id"]),
+    realmId: String(row["realm_id"]),
+    scheduleId: String(row["schedule_id"]),
+    scheduleRevision: Number(row["schedule_revision"]),
+    ordinal: Number(row["ordinal"]),
+    dueAt: new Date(String(row["due_at"])),
+    targetSnapshot: row["target_snapshot"] as Record<string, unknown>,
+    overlapPolicy: String(row["overlap_policy"]),
+    missingTargetPolicy: String(row["missing_target_policy"]),
+    attemptCount: Number(row["attempt_count"]),
+    leaseExpiresAt: new Date(String(row["lease_expires_at"])),
+  }));
+}
+
+/** Extends this scheduler's claims while their deliveries run. */
+export async function renewOccurrenceClaims(
+  db: DbOrTx,
+  params: { owner: string; ids: readonly string[]; leaseMs: number },
+): Promise<void> {
+  if (params.ids.length === 0) return;
+  await db.execute(sql`
+    update schedule_occurrences
+    set lease_expires_at = now() + make_interval(secs => ${params.leaseMs / 1000})
+    where id = any(${uuidArray(params.ids)})
+      and claimed_by = ${params.owner} and phase in ('claimed', 'dispatching')
+  `);
+}
+
+/** The fence of a claim: still ours, same attempt. */
+const claimHolds = (occurrence: { id: string; attemptCount: number }, owner: string) => sql`
+  id = ${occurrence.id} and claimed_by = ${owner} and attempt_count = ${occurrence.attemptCount}
+  and phase = 'claimed'
+`;
+
+export type TerminalPhase = "completed" | "skipped" | "misfired" | "superseded" | "delivery_failed";
+
+/** Ends a claimed occurrence without delivering it (fenced); false when the claim was lost. */
+export async function settleClaimedOccurrence(
+  db: DbOrTx,
+  occurrence: { id: string; attemptCount: number },
+  owner: string,
+  outcome: {
+    phase: TerminalPhase | "pending";
+    failureClass?: string | undefined;
+    detail?: string | undefined;
+    supersededByRevision?: number | undefined;
+  },
+): Promise<boolean> {
+  const release = outcome.phase === "pending";
+  const result = await db.execute<{ id: string }>(sql`
+    with settled as (
+      update schedule_occurrences
+      set phase = ${outcome.phase},
+          lease_expires_at = null,
+          claimed_by = ${release ? null : owner},
+          failure_class = ${outcome.failureClass ?? null},
+          failure_detail = ${outcome.detail ?? null},
+          superseded_by_revision = ${outcome.supersededByRevision ?? null},
+          completed_at = ${release ? null : sql`now()`}
+      where ${claimHolds(occurrence, owner)}
+      returning id, attempt_count
+    ),
+    receipt as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, failure_class, detail)
+      select gen_random_uuid(), id, attempt_count, ${release ? "lease_expired" : outcome.phase},
+             ${outcome.failureClass ?? null}, ${outcome.detail ?? null}
+      from settled
+      returning 1
+    )
+    select id from settled
+  `);
+  return result.rows.length === 1;
+}
+
+export interface DeliveryParams {
+  occurrence: { id: string; attemptCount: number; scheduleId: string };
+  owner: string;
+  realmId: string;
+  sessionId: string;
+  inputId: string;
+  kind: "schedule_prompt" | "schedule_event";
+  notice: InputNotice;
+  materializedSessionId?: string | undefined;
+}
+
+export type DeliveryOutcome = "delivered" | "claim_lost" | "session_missing";
+
+/**
+ * Hands an occurrence to its session, atomically: the input (idempotency key
+ * `schedule:<sid>:occurrence:<oid>`) lands in the session's inbox and the occurrence moves to
+ * awaiting_completion, fenced by the claim. From then on no lease is needed: the worker reports
+ * the turn's end, so a long delivery is never claimed again.
+ */
+export async function deliverOccurrence(db: Db, params: DeliveryParams): Promise<DeliveryOutcome> {
+  return db.transaction(async (tx) => {
+    const session = await tx.execute(sql`
+      select id from sessions
+      where id = ${params.sessionId} and realm_id = ${params.realmId} and archived_at is null
+      for update
+    `);
+    if (session.rows.length === 0) return "session_missing";
+    const moved = await tx.execute<{ id: string }>(sql`
+      update schedule_occurrences
+      set phase = 'awaiting_completion', lease_expires_at = null, dispatched_at = now(),
+          delivery_correlation_id = ${params.inputId}, session_id = ${params.sessionId}
+      where ${claimHolds(params.occurrence, params.owner)}
+      returning id
+    `);
+    if (moved.rows.length === 0) return "claim_lost";
+    await tx.execute(sql`
+      insert into session_inputs (id, realm_id, session_id, kind, source, handling_mode,
+                                  idempotency_key, notice, occurrence_id)
+      values (${params.inputId}, ${params.realmId}, ${params.sessionId}, ${params.kind},
+              ${`schedule:${params.occurrence.scheduleId}`}, 'queue',
+              ${`schedule:${params.occurrence.scheduleId}:occurrence:${params.occurrence.id}`},
+              ${JSON.stringify(params.notice)}::jsonb, ${params.occurrence.id})
+      on conflict (session_id, idempotency_key) where idempotency_key is not null do nothing
+    `);
+    await tx.execute(sql`
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, correlation_id, materialized_session_id)
+      select gen_random_uuid(), ${params.occurrence.id}, ${params.occurrence.attemptCount}, stage,
+             ${params.inputId}, ${params.materializedSessionId ?? null}
+      from unnest(array['dispatch_started', 'dispatch_accepted', 'awaiting_completion']) as stage
+    `);
+    return "delivered";
+  });
+}
+
+/**
+ * In a turn's commit: the occurrences its consumed inputs delivered end with the turn —
+ * completed, or delivery_failed — or superseded when their schedule changed revision (or was
+ * deleted) meanwhile.
+ */
+export async function completeDeliveredOccurrences(
+  db: DbOrTx,
+  params: { inputIds: readonly string[]; turnStatus: string; error?: string | undefined },
+): Promise<void> {
+  if (params.inputIds.length === 0) return;
+  const succeeded = params.turnStatus === "completed";
+  const failureClass = succeeded ? null : "runtime_rejected";
+  const outcome = succeeded
+    ? null
+    : JSON.stringify({
+        kind:
+          params.turnStatus === "interrupted"
+            ? "completion_abandoned"
+            : "completion_runtime_terminated",
+        detail: params.error ?? `turn ${params.turnStatus}`,
+      });
+  await db.execute(sql`
+    with done as (
+      update schedule_occurrences o
+      set phase = case
+            when s.phase = 'deleted' or s.revision <> o.schedule_revision then 'superseded'
+            when ${succeeded} then 'completed'
+            else 'delivery_failed' end,
+          superseded_by_revision = case
+            when s.phase = 'deleted' or s.revision <> o.schedule_revision then s.revision end,
+          failure_class = case when s.phase = 'deleted' or s.revision <> o.schedule_revision
+            then null else ${failureClass} end,
+          runtime_outcome = ${outcome}::jsonb,
+          failure_detail = ${succeeded ? null : (params.error ?? null)},
+          completed_at = now()
+      from session_inputs i, schedules s
+      where i.id = any(${uuidArray(params.inputIds)})
+        and i.occurrence_id = o.id and s.id = o.schedule_id and o.phase = 'awaiting_completion'
+      returning o.id, o.attempt_count, o.phase, o.failure_class, o.runtime_outcome
+    )
+    insert into schedule_receipts (id, occurrence_id, attempt, stage, failure_class, runtime_outcome)
+    select gen_random_uuid(), id, attempt_count, phase, failure_class, runtime_outcome from done
+  `);
+}
+
+/** Whether a session has a queued or running turn (the overlap probe). */
+export async function sessionIsBusy(db: DbOrTx, sessionId: string): Promise<boolean> {
+  const result = await db.execute(sql`
+    select 1 from turns where session_id = ${sessionId} and status in ('queued', 'running') limit 1
+  `);
+  return result.rows.length > 0;
+}

@@ -1,0 +1,133 @@
+/**
+ * The revision-affecting part of a schedule (trigger, target, policies) made canonical before
+ * it is stored: triggers normalised (cron becomes calendar), session targets checked against
+ * the realm, nulls dropped, defaults applied. Stored values are then compared by value, so only
+ * a real change bumps the revision.
+ */
+import type { DbOrTx } from "../db/client.js";
+import { findSession } from "../db/repositories/sessions.js";
+import { resolveSessionLocator } from "../domain/ids.js";
+import { normalizeTrigger } from "../domain/schedule/trigger.js";
+import type { TriggerSpec } from "../domain/schedule/trigger-types.js";
+import { AppError } from "../errors/index.js";
+import { invalidSchedule, mobTargetsUnavailable } from "./errors.js";
+import { assertScheduleLabels } from "./labels.js";
+import type {
+  MisfirePolicy,
+  MissingTargetPolicy,
+  OverlapPolicy,
+  SessionAction,
+  TargetBinding,
+} from "./wire.js";
+
+export const DEFAULT_MISFIRE_POLICY: MisfirePolicy = { type: "skip" };
+export const DEFAULT_OVERLAP_POLICY: OverlapPolicy = "skip_if_running";
+export const DEFAULT_MISSING_TARGET_POLICY: MissingTargetPolicy = "mark_misfired";
+export const DEFAULT_HORIZON_DAYS = 30;
+export const DEFAULT_HORIZON_OCCURRENCES = 64;
+
+/** A copy without the keys whose value is null or undefined (one level deep). */
+export function withoutNulls<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== null && entry !== undefined),
+  ) as T;
+}
+
+/** Deep equality of JSON values, ignoring key order (jsonb does not keep it). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = Object.entries(a).filter(([, value]) => value !== undefined);
+  const right = b as Record<string, unknown>;
+  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
+  return (
+    left.length === rightKeys.length &&
+    left.every(([key, value]) => Object.hasOwn(right, key) && sameJson(value, right[key]))
+  );
+}
+
+/** A request trigger as stored: normalizeTrigger's "invalid trigger: …" becomes a 400. */
+export function canonicalTrigger(raw: unknown): TriggerSpec {
+  const input =
+    raw !== null && typeof raw === "object" && !Array.isArray(raw) ? withoutNulls(raw) : raw;
+  const result = normalizeTrigger(input);
+  if ("error" in result) throw new AppError("BAD_REQUEST", result.error);
+  return result.trigger;
+}
+
+function canonicalAction(action: SessionAction): SessionAction {
+  const clean = withoutNulls(action);
+  // An event without a payload carries null (the reference requires the field).
+  return clean.type === "event" ? { ...clean, payload: clean.payload ?? null } : clean;
+}
+
+async function existingSessionId(db: DbOrTx, realmId: string, raw: string): Promise<string> {
+  const resolved = resolveSessionLocator(raw.trim(), realmId);
+  const session = resolved.ok ? await findSession(db, realmId, resolved.sessionId) : undefined;
+  if (!session) throw invalidSchedule(`target session ${raw} not found`);
+  return session.id;
+}
+
+/**
+ * A request target as stored. Exact and resumable targets must name a live session of this
+ * realm; mob targets need mobs, which this server does not have (501).
+ */
+export async function canonicalTarget(
+  db: DbOrTx,
+  realmId: string,
+  target: TargetBinding,
+): Promise<TargetBinding> {
+  switch (target.type) {
+    case "exact_session":
+    case "resumable_session":
+      return {
+        target_kind: "session",
+        type: target.type,
+        session_id: await existingSessionId(db, realmId, target.session_id),
+        action: canonicalAction(target.action),
+      };
+    case "materialize_on_demand_session": {
+      const { output_schema_json: alias, ...create } = withoutNulls(target.create);
+      assertScheduleLabels(create.labels, "create.labels");
+      assertScheduleLabels(create.peer_meta?.labels, "create.peer_meta.labels");
+      return withoutNulls({
+        target_kind: "session" as const,
+        type: target.type,
+        create:
+          create.output_schema === undefined && alias !== undefined
+            ? { ...create, output_schema: alias }
+            : create,
+        action: canonicalAction(target.action),
+        bound_session_id: target.bound_session_id,
+      });
+    }
+    case "member":
+    case "flow":
+    case "spawn_helper":
+    case "fork_helper":
+      throw mobTargetsUnavailable();
+  }
+}
+
+/**
+ * A re-sent materialize target without `bound_session_id` keeps the binding the stored one
+ * has: clients that echo the target they created with must not lose the session (nor bump the
+ * revision) by doing so.
+ */
+export function keepBinding(stored: TargetBinding, next: TargetBinding): TargetBinding {
+  if (
+    stored.type === "materialize_on_demand_session" &&
+    next.type === "materialize_on_demand_session" &&
+    stored.bound_session_id &&
+    !next.bound_session_id &&
+    sameJson(stored.create, next.create) &&
+    sameJson(stored.action, next.action)
+  ) {
+    return { ...next, bound_session_id: stored.bound_session_id };
+  }
+  return next;
+}

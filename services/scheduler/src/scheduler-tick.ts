@@ -1,0 +1,116 @@
+import {
+  claimDueOccurrences,
+  misfireLateOccurrences,
+  renewOccurrenceClaims,
+  type ClaimedOccurrence,
+} from "@meerkat/shared/db";
+import { withSpan } from "@meerkat/shared/observability";
+import { deliverClaimed, type DeliveryDeps } from "./deliver.js";
+
+export interface TickSettings {
+  /** How long a claim holds before another replica may take the occurrence. */
+  leaseMs: number;
+  /** Occurrences claimed per batch. */
+  claimBatch: number;
+  /** Deliveries run at once within a batch. */
+  deliveryConcurrency: number;
+}
+
+export interface TickDeps extends DeliveryDeps {
+  /** Refills the planning horizons of schedules that need it (returns how many it planned). */
+  refillHorizons: (now: Date) => Promise<number>;
+}
+
+export interface TickStats {
+  planned: number;
+  misfired: number;
+  claimed: number;
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      if (item !== undefined) await run(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * One scheduler tick: refill horizons, misfire what is too late, then claim due occurrences in
+ * batches (SKIP LOCKED, leased) and deliver them until none are due. Claims are renewed while a
+ * batch delivers, so a slow delivery is not taken by another replica.
+ */
+export async function runSchedulerTick(
+  deps: TickDeps,
+  settings: TickSettings,
+  signal: AbortSignal,
+): Promise<TickStats> {
+  return withSpan("scheduler.tick", {}, async () => {
+    const stats: TickStats = { planned: 0, misfired: 0, claimed: 0 };
+    stats.planned = await deps.refillHorizons(new Date());
+    stats.misfired = await misfireLateOccurrences(deps.db, 1_000);
+    while (!signal.aborted) {
+      const claimed = await claimDueOccurrences(deps.db, {
+        owner: deps.owner,
+        leaseMs: settings.leaseMs,
+        limit: settings.claimBatch,
+      });
+      if (claimed.length === 0) break;
+      stats.claimed += claimed.length;
+      await deliverBatch(deps, settings, claimed);
+      if (claimed.length < settings.claimBatch) break;
+    }
+    return stats;
+  });
+}
+
+async function deliverBatch(
+  deps: TickDeps,
+  settings: TickSettings,
+  claimed: ClaimedOccurrence[],
+): Promise<void> {
+  const ids = claimed.map((occurrence) => occurrence.id);
+  const renewal = setInterval(
+    () => {
+      renewOccurrenceClaims(deps.db, { owner: deps.owner, ids, leaseMs: settings.leaseMs }).catch(
+        (err: unknown) => {
+          deps.logger.warn({ err }, "occurrence claim renewal failed");
+        },
+      );
+    },
+    Math.max(100, Math.floor(settings.leaseMs / 3)),
+  );
+  renewal.unref();
+  try {
+    await forEachLimited(claimed, settings.deliveryConcurrency, async (occurrence) => {
+      try {
+        const result = await deliverClaimed(deps, occurrence);
+        deps.logger.debug(
+          {
+            occurrenceId: occurrence.id,
+            scheduleId: occurrence.scheduleId,
+            result,
+            lagMs: Date.now() - occurrence.dueAt.getTime(),
+          },
+          "occurrence handled",
+        );
+      } catch (err) {
+        // The claim lapses and another tick (or replica) retries it.
+        deps.logger.warn(
+          { err, occurrenceId: occurrence.id },
+          "occurrence delivery failed; it will be retried",
+        );
+      }
+    });
+  } finally {
+    clearInterval(renewal);
+  }
+}

@@ -117,7 +117,8 @@ describe("a first turn through api and worker processes", () => {
     const types = events.rows.map((row) => row.type);
     expect(types[0]).toBe("run_started");
     expect(types[1]).toBe("turn_started");
-    expect(types.filter((type) => type === "text_delta")).toHaveLength(3);
+    // Deltas that arrive within one flush are coalesced into one event.
+    expect(types.filter((type) => type === "text_delta").length).toBeGreaterThanOrEqual(1);
     expect(types.slice(-3)).toEqual(["text_complete", "turn_completed", "run_completed"]);
     expect(events.rows.map((row) => row.seq)).toEqual(types.map((_, index) => index + 1));
   });

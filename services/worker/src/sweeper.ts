@@ -38,11 +38,24 @@ export class Sweeper {
     await this.#inFlight;
   }
 
+  async #jobPending(turn: { id: string; recovery: number }): Promise<boolean> {
+    const { producer } = this.#options;
+    // The first job, and the previous recovery's.
+    const ids = [
+      turnJobId(turn.id),
+      ...(turn.recovery > 1 ? [turnJobId(turn.id, turn.recovery - 1)] : []),
+    ];
+    for (const id of ids) if (await producer.isPending("agent-turn", id)) return true;
+    return false;
+  }
+
   async sweep(): Promise<void> {
     const { db, producer, logger, queuedGraceMs } = this.#options;
     try {
       const stranded = await takeStrandedTurns(db, { queuedGraceMs, limit: 100 });
       for (const turn of stranded) {
+        // A queued turn whose job is still in the queue is only waiting in a backlog.
+        if (turn.status === "queued" && (await this.#jobPending(turn))) continue;
         await producer.enqueue(
           "agent-turn",
           { turnId: turn.id },

@@ -2,8 +2,18 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { QUEUES, type QueueName, type QueuePayload } from "./catalog.js";
 
+const PENDING_STATES: ReadonlySet<string> = new Set([
+  "waiting",
+  "delayed",
+  "active",
+  "prioritized",
+  "waiting-children",
+]);
+
 export interface Producer {
   enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, jobId: string): Promise<void>;
+  /** Whether a job with this id is still waiting, delayed or running. */
+  isPending(queue: QueueName, jobId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -26,6 +36,10 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     async enqueue(name, payload, jobId) {
       const data = QUEUES[name].payload.parse(payload);
       await queueFor(name).add(name, data, { jobId });
+    },
+    async isPending(name, jobId) {
+      const state = await queueFor(name).getJobState(jobId);
+      return PENDING_STATES.has(state);
     },
     async close() {
       await Promise.allSettled([...queues.values()].map((queue) => queue.close()));

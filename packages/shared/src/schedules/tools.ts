@@ -10,11 +10,13 @@ import { deleteSchedule, listOccurrences, pauseSchedule, resumeSchedule } from "
 import { createSchedule, getSchedule, listSchedules, updateSchedule } from "./service.js";
 import {
   createToolArgsSchema,
+  createToolModelSchema,
   listToolArgsSchema,
   occurrencesToolArgsSchema,
   scheduleIdToolArgsSchema,
   toJsonSchema,
   updateToolArgsSchema,
+  updateToolModelSchema,
 } from "./tool-schemas.js";
 import { resolveCurrentSession } from "./current-session.js";
 
@@ -44,8 +46,14 @@ function tool<S extends z.ZodType>(
   description: string,
   schema: S,
   run: ScheduleTool<S>["run"],
+  /** A compact schema shown to the model instead of the generated one (zod still validates). */
+  modelSchema?: Record<string, unknown>,
 ): ScheduleTool<S> {
-  return { definition: { name, description, inputSchema: toJsonSchema(schema) }, schema, run };
+  return {
+    definition: { name, description, inputSchema: modelSchema ?? toJsonSchema(schema) },
+    schema,
+    run,
+  };
 }
 
 const byId = (what: string) =>
@@ -68,6 +76,7 @@ const TOOLS = [
         context.now,
         { id: context.createId },
       ),
+    createToolModelSchema,
   ),
   tool(
     "meerkat_schedule_get",
@@ -94,6 +103,7 @@ const TOOLS = [
       const resolved = target && resolveCurrentSession(target, context.currentSessionId);
       return updateSchedule(db, realmId, id, { ...request, target: resolved }, context.now);
     },
+    updateToolModelSchema,
   ),
   tool(
     "meerkat_schedule_pause",

@@ -69,7 +69,7 @@ export class TurnEventSink {
     await this.#chain;
     const rest = this.#pending;
     this.#pending = [];
-    return rest;
+    return coalesceDeltas(rest);
   }
 
   /** Discards everything buffered (the attempt lost its lease or is being abandoned). */
@@ -102,7 +102,7 @@ export class TurnEventSink {
         sessionId,
         realmId,
         turnId,
-        events: batch,
+        events: coalesceDeltas(batch),
         fence: { turnId, epoch },
       });
       if (envelopes === null) {
@@ -128,4 +128,28 @@ export class TurnEventSink {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/**
+ * Consecutive text (or reasoning) deltas of one batch become one event with their text joined:
+ * a client that concatenates deltas sees the same text, and a fast stream writes a few rows
+ * instead of one per token.
+ */
+export function coalesceDeltas(events: readonly PendingEvent[]): PendingEvent[] {
+  const out: PendingEvent[] = [];
+  for (const event of events) {
+    const last = out.at(-1);
+    const type = event.payload.type;
+    if (
+      last &&
+      (type === "text_delta" || type === "reasoning_delta") &&
+      last.payload.type === type
+    ) {
+      const joined = `${(last.payload as { delta: string }).delta}${(event.payload as { delta: string }).delta}`;
+      out[out.length - 1] = { ...last, payload: { type, delta: joined } };
+    } else {
+      out.push(event);
+    }
+  }
+  return out;
 }

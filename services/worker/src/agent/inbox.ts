@@ -34,6 +34,11 @@ export class RunInbox {
     this.#sessionId = sessionId;
   }
 
+  /** A session with nothing waiting (the common case: no query needed). */
+  static empty(db: Db, sessionId: string): RunInbox {
+    return new RunInbox(db, sessionId);
+  }
+
   static async gather(db: Db, sessionId: string): Promise<RunInbox> {
     const inbox = new RunInbox(db, sessionId);
     const { inputs, contexts } = await loadRunInbox(db, sessionId);

@@ -1,8 +1,6 @@
 import { join } from "node:path";
 import {
   commitTurnOutcome,
-  findRealm,
-  getSessionById,
   loadTranscriptWithSeq,
   loadTurnCheckpoint,
   releaseTurnLease,
@@ -10,6 +8,7 @@ import {
   type SessionRow,
   type TurnCheckpoint,
   type TurnRow,
+  type ClaimedTurnContext,
 } from "@meerkat/shared/db";
 import {
   newId,
@@ -86,7 +85,11 @@ interface RunOutcome {
  * epoch. An attempt that loses its lease, or is abandoned by a shutting-down worker, commits
  * nothing: the turn stays re-claimable and another worker resumes it from its checkpoints.
  */
-export async function runClaimedTurn(turn: TurnRow, deps: TurnRunnerDeps): Promise<void> {
+export async function runClaimedTurn(
+  claimed: ClaimedTurnContext,
+  deps: TurnRunnerDeps,
+): Promise<void> {
+  const { turn } = claimed;
   const logger = deps.logger.child({
     turnId: turn.id,
     sessionId: turn.sessionId,
@@ -128,11 +131,11 @@ export async function runClaimedTurn(turn: TurnRow, deps: TurnRunnerDeps): Promi
         if (turn.stopReason === "interrupt" || turn.stopReason === "cancel") {
           controller.abort(new TurnAbort(turn.stopReason));
         }
-        const session = await getSessionById(deps.db, turn.sessionId);
+        const session = claimed.session;
         const state = freshState();
         const outcome =
           session && !session.archivedAt
-            ? await executeRun(turn, session, controller.signal, sink, deps, logger, state)
+            ? await executeRun(claimed, session, controller.signal, sink, deps, logger, state)
             : failedOutcome(
                 {
                   code: "SESSION_NOT_FOUND",
@@ -180,7 +183,6 @@ async function commit(
       result: result.result,
       error: result.error,
       newMessages: result.newMessages,
-      systemPrompt: session?.settings.system_prompt,
       usage: result.usage,
       lastAssistantText: result.lastAssistantText,
       events: [...pending, ...toPending(events)],
@@ -222,9 +224,11 @@ async function commit(
       logger.warn({ err }, "outcome publish failed; waiters fall back to Postgres");
     });
   // Inputs that arrived while this turn ran are waiting: the next turn takes them.
-  await deps.wake(turn.sessionId).catch((err: unknown) => {
-    logger.warn({ err }, "could not wake the session for its pending inputs; the sweeper will");
-  });
+  if (committed.hasPendingInputs) {
+    await deps.wake(turn.sessionId).catch((err: unknown) => {
+      logger.warn({ err }, "could not wake the session for its pending inputs; the sweeper will");
+    });
+  }
 }
 
 /** Lets another worker take the turn at once instead of waiting for the lease to lapse. */
@@ -283,7 +287,7 @@ function applyOverlay(tools: ToolSet, turn: TurnRow): ToolSet {
 }
 
 async function executeRun(
-  turn: TurnRow,
+  claimed: ClaimedTurnContext,
   session: SessionRow,
   signal: AbortSignal,
   sink: TurnEventSink,
@@ -291,12 +295,12 @@ async function executeRun(
   logger: Logger,
   state: RunState,
 ): Promise<RunOutcome> {
+  const { turn } = claimed;
   let hooks: HookRunner | undefined;
   let inbox: RunInbox | undefined;
   try {
     signal.throwIfAborted();
-    const realm = await findRealm(deps.db, session.realmId);
-    const config = safeConfig(realm?.config, logger);
+    const config = safeConfig(claimed.realmConfig, logger);
     const workDir = join(deps.settings.workRoot, session.realmId, session.id);
     const run: RunContext = {
       db: deps.db,
@@ -314,7 +318,9 @@ async function executeRun(
       workDir,
     };
     hooks = deps.services.hooks(run);
-    inbox = await RunInbox.gather(deps.db, session.id);
+    inbox = claimed.hasInbox
+      ? await RunInbox.gather(deps.db, session.id)
+      : RunInbox.empty(deps.db, session.id);
     const started = await runHookOrThrow(hooks, "run_started", {
       session_id: session.id,
       prompt: turn.input.prompt ?? null,
@@ -362,7 +368,8 @@ async function executeRun(
       run,
       provider,
       model: session.model,
-      transcript: await loadTranscriptWithSeq(deps.db, session.id),
+      // The first turn of a session has no transcript to read.
+      transcript: session.messageCount > 0 ? await loadTranscriptWithSeq(deps.db, session.id) : [],
       onUsage: (usage) => {
         state.usage = addUsage(state.usage, usage);
       },

@@ -1,4 +1,4 @@
-import { claimTurn, findTurn, type Db } from "@meerkat/shared/db";
+import { claimTurnWithContext, findTurn, type Db } from "@meerkat/shared/db";
 import type { Logger } from "@meerkat/shared/observability";
 import type { QueuePayload } from "@meerkat/shared/queues";
 import { runClaimedTurn, type TurnRunnerDeps } from "../agent/run-turn.js";
@@ -18,7 +18,7 @@ export async function processAgentTurn(
   payload: QueuePayload<"agent-turn">,
   deps: AgentTurnJobDeps,
 ): Promise<"ran" | "duplicate"> {
-  const claimed = await claimTurn(deps.db, {
+  const claimed = await claimTurnWithContext(deps.db, {
     turnId: payload.turnId,
     owner: deps.workerId,
     leaseMs: deps.settings.leaseMs,

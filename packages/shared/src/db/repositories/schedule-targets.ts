@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../client.js";
+import { messages } from "../schema/messages.js";
 import { sessions } from "../schema/sessions.js";
 import type { NewSessionRow } from "./sessions.js";
 
@@ -43,7 +44,18 @@ export async function materializeScheduleSession(
     const bound = target["bound_session_id"];
     if (typeof bound === "string" && bound !== "") return { sessionId: bound, created: false };
     const row = params.build();
-    await tx.insert(sessions).values(row);
+    const systemPrompt = row.settings.system_prompt;
+    const hasSystem = typeof systemPrompt === "string" && systemPrompt !== "";
+    await tx.insert(sessions).values({ ...row, messageCount: hasSystem ? 1 : 0 });
+    if (hasSystem) {
+      await tx.insert(messages).values({
+        sessionId: row.id,
+        seq: 0,
+        realmId: row.realmId,
+        role: "system",
+        body: { role: "system", content: systemPrompt },
+      });
+    }
     await tx.execute(sql`
       update schedules set target = jsonb_set(target, '{bound_session_id}', to_jsonb(${row.id}::text))
       where id = ${params.scheduleId}

@@ -35,13 +35,25 @@ export async function createSessionWithTurn(
   session: NewSessionRow,
   turn: NewTurnParams,
 ): Promise<void> {
+  // The system prompt is the transcript's first message from the start (history shows it).
+  const systemPrompt = session.settings.system_prompt;
+  const system =
+    typeof systemPrompt === "string" && systemPrompt !== ""
+      ? JSON.stringify({ role: "system", content: systemPrompt })
+      : null;
   await db.execute(sql`
     with created as (
-      insert into sessions (id, realm_id, instance_id, model, provider, settings, labels)
+      insert into sessions (id, realm_id, instance_id, model, provider, settings, labels, message_count)
       values (${session.id}, ${session.realmId}, ${session.instanceId ?? null}, ${session.model},
               ${session.provider}, ${JSON.stringify(session.settings)}::jsonb,
-              ${JSON.stringify(session.labels ?? {})}::jsonb)
+              ${JSON.stringify(session.labels ?? {})}::jsonb, ${system === null ? 0 : 1})
       returning id, realm_id
+    ),
+    system_message as (
+      insert into messages (session_id, seq, realm_id, turn_id, role, body)
+      select created.id, 0, created.realm_id, ${turn.id}, 'system', ${system}::jsonb
+      from created where ${system}::jsonb is not null
+      returning 1
     )
     insert into turns (id, realm_id, session_id, kind, status, input, request_id)
     select ${turn.id}, created.realm_id, created.id, ${turn.kind}, 'queued',
@@ -80,6 +92,14 @@ export async function queueContinueTurn(db: Db, params: ContinueParams): Promise
       `);
       if (inserted.rows.length === 0) return "not_found";
       const patch = params.settingsPatch ?? {};
+      const systemPrompt = patch.system_prompt;
+      if (typeof systemPrompt === "string" && systemPrompt !== "") {
+        // An override replaces the transcript's leading system message (when it has one).
+        await tx.execute(sql`
+          update messages set body = ${JSON.stringify({ role: "system", content: systemPrompt })}::jsonb
+          where session_id = ${params.sessionId} and seq = 0 and role = 'system'
+        `);
+      }
       if (Object.keys(patch).length > 0 || params.model || params.provider) {
         await tx
           .update(sessions)

@@ -2,10 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { TranscriptMessage } from "../../domain/messages.js";
 import type { RunResult, TerminalTurnStatus, TurnError, TurnStatus } from "../../domain/turns.js";
 import type { Usage } from "../../domain/usage.js";
-import type { EventEnvelope } from "../../domain/events.js";
+import { toEnvelope, type EventEnvelope } from "../../domain/events.js";
 import type { DbOrTx, Db } from "../client.js";
-import { messages } from "../schema/messages.js";
-import { sessions } from "../schema/sessions.js";
+import type { SessionRow } from "./sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
 import { applySystemContext, consumeInputs } from "./inputs.js";
@@ -53,6 +52,108 @@ export interface ClaimParams {
   turnId: string;
   owner: string;
   leaseMs: number;
+}
+
+export interface ClaimedTurnContext {
+  turn: TurnRow;
+  session: SessionRow | undefined;
+  realmConfig: Record<string, unknown> | undefined;
+  /** Whether the session has pending inbox inputs or any system context (else skip reading them). */
+  hasInbox: boolean;
+}
+
+/**
+ * Claims a turn and loads what every run needs (its session, the realm's config, whether the
+ * inbox has anything) in one round trip: this is on every turn's path.
+ */
+export async function claimTurnWithContext(
+  db: DbOrTx,
+  params: ClaimParams,
+): Promise<ClaimedTurnContext | undefined> {
+  const result = await db.execute<{
+    turn: Record<string, unknown>;
+    session: Record<string, unknown> | null;
+    config: Record<string, unknown> | null;
+    has_inbox: boolean;
+  }>(sql`
+    with claimed as (
+      update turns set status = 'running', lease_owner = ${params.owner},
+        lease_epoch = lease_epoch + 1,
+        lease_expires_at = now() + make_interval(secs => ${params.leaseMs / 1000}),
+        attempt = attempt + 1, started_at = coalesce(started_at, now()), updated_at = now()
+      where id = ${params.turnId}
+        and (status = 'queued' or (status = 'running' and lease_expires_at < now()))
+      returning *
+    )
+    select to_jsonb(claimed) as turn, to_jsonb(s) as session, r.config,
+      exists (select 1 from session_inputs i where i.session_id = claimed.session_id and i.status = 'pending')
+        or exists (select 1 from session_system_context c where c.session_id = claimed.session_id)
+        as has_inbox
+    from claimed
+    left join sessions s on s.id = claimed.session_id
+    left join realms r on r.id = s.realm_id
+  `);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    turn: turnFromJson(row.turn),
+    session: row.session ? sessionFromJson(row.session) : undefined,
+    realmConfig: row.config ?? undefined,
+    hasInbox: row.has_inbox,
+  };
+}
+
+const date = (value: unknown): Date | null => (typeof value === "string" ? new Date(value) : null);
+
+/** A turns row from its to_jsonb form. */
+function turnFromJson(raw: Record<string, unknown>): TurnRow {
+  return {
+    id: String(raw["id"]),
+    realmId: String(raw["realm_id"]),
+    sessionId: String(raw["session_id"]),
+    kind: String(raw["kind"]),
+    status: String(raw["status"]),
+    input: raw["input"] as TurnRow["input"],
+    requestId: (raw["request_id"] as string | null) ?? null,
+    leaseOwner: (raw["lease_owner"] as string | null) ?? null,
+    leaseEpoch: Number(raw["lease_epoch"]),
+    leaseExpiresAt: date(raw["lease_expires_at"]),
+    attempt: Number(raw["attempt"]),
+    stopRequestedAt: date(raw["stop_requested_at"]),
+    stopReason: (raw["stop_reason"] as string | null) ?? null,
+    recoveryCount: Number(raw["recovery_count"]),
+    recoveredAt: date(raw["recovered_at"]),
+    result: (raw["result"] as TurnRow["result"]) ?? null,
+    error: (raw["error"] as TurnRow["error"]) ?? null,
+    createdAt: new Date(String(raw["created_at"])),
+    startedAt: date(raw["started_at"]),
+    finishedAt: date(raw["finished_at"]),
+    updatedAt: new Date(String(raw["updated_at"])),
+  };
+}
+
+/** A sessions row from its to_jsonb form. */
+function sessionFromJson(raw: Record<string, unknown>): SessionRow {
+  return {
+    id: String(raw["id"]),
+    realmId: String(raw["realm_id"]),
+    instanceId: (raw["instance_id"] as string | null) ?? null,
+    model: String(raw["model"]),
+    provider: String(raw["provider"]),
+    settings: raw["settings"] as SessionRow["settings"],
+    labels: (raw["labels"] as Record<string, string> | null) ?? {},
+    messageCount: Number(raw["message_count"]),
+    inputTokens: Number(raw["input_tokens"]),
+    outputTokens: Number(raw["output_tokens"]),
+    cacheCreationTokens: Number(raw["cache_creation_tokens"]),
+    cacheReadTokens: Number(raw["cache_read_tokens"]),
+    lastAssistantText: (raw["last_assistant_text"] as string | null) ?? null,
+    eventSeq: Number(raw["event_seq"]),
+    eventsPrunedThrough: Number(raw["events_pruned_through"]),
+    createdAt: new Date(String(raw["created_at"])),
+    updatedAt: new Date(String(raw["updated_at"])),
+    archivedAt: date(raw["archived_at"]),
+  };
 }
 
 /**
@@ -139,8 +240,6 @@ export interface TurnOutcome {
   error: TurnError | null;
   /** Transcript messages this turn appends (in order). */
   newMessages: readonly TranscriptMessage[];
-  /** Replace (or insert) the leading system message with this text. */
-  systemPrompt?: string | null | undefined;
   usage: Usage;
   lastAssistantText: string | null;
   events: readonly PendingEvent[];
@@ -153,7 +252,12 @@ export interface TurnOutcome {
 }
 
 export type CommitResult =
-  | { kind: "committed"; envelopes: EventEnvelope[] }
+  | {
+      kind: "committed";
+      envelopes: EventEnvelope[];
+      /** Inputs arrived while the turn ran: the session should wake for them. */
+      hasPendingInputs: boolean;
+    }
   /** The attempt no longer holds the turn: nothing was written. */
   | { kind: "fenced" }
   /** The request that submitted the turn was cancelled first: nothing was written. */
@@ -161,40 +265,29 @@ export type CommitResult =
 
 /**
  * Commits a turn's outcome atomically: status and result, transcript, cumulative usage and the
- * final events. Fenced by the lease epoch: returns null (and writes nothing) when this attempt
- * no longer holds the turn.
+ * final events. Fenced by the lease epoch: nothing is written when this attempt no longer holds
+ * the turn. A plain turn (no tracked request, no inbox) commits in one statement; otherwise
+ * the request and inbox bookkeeping join it in one transaction.
  */
 export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<CommitResult> {
-  const result = await db
+  const extras =
+    outcome.hasRequest === true ||
+    (outcome.consumeInputIds?.length ?? 0) > 0 ||
+    (outcome.applySystemContextIds?.length ?? 0) > 0;
+  if (!extras) return writeOutcome(db, outcome);
+  return db
     .transaction(async (tx): Promise<CommitResult> => {
-      const [fenced] = await tx
-        .update(turns)
-        .set({
-          status: outcome.status,
-          result: outcome.result,
-          error: outcome.error,
-          finishedAt: sql`now()`,
-          updatedAt: sql`now()`,
-          leaseExpiresAt: null,
-        })
-        .where(
-          and(
-            eq(turns.id, outcome.turnId),
-            eq(turns.leaseEpoch, outcome.epoch),
-            eq(turns.status, "running"),
-          ),
-        )
-        .returning({ id: turns.id });
-      if (!fenced) return { kind: "fenced" };
-      if (outcome.status === "completed") {
-        // A cancel that won the race is never overwritten by a success.
-        if (!(await publishTurnRequest(tx, outcome.turnId))) throw new RequestCancelledFirst();
-      } else {
-        await endTurnRequest(
-          tx,
-          outcome.turnId,
-          outcome.status === "cancelled" ? "cancelled" : "completed",
-        );
+      if (outcome.hasRequest === true) {
+        if (outcome.status === "completed") {
+          // A cancel that won the race is never overwritten by a success.
+          if (!(await publishTurnRequest(tx, outcome.turnId))) throw new RequestCancelledFirst();
+        } else {
+          await endTurnRequest(
+            tx,
+            outcome.turnId,
+            outcome.status === "cancelled" ? "cancelled" : "completed",
+          );
+        }
       }
       await consumeInputs(tx, outcome.turnId, outcome.consumeInputIds ?? []);
       await completeDeliveredOccurrences(tx, {
@@ -203,52 +296,106 @@ export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<C
         error: outcome.error?.message,
       });
       await applySystemContext(tx, outcome.turnId, outcome.applySystemContextIds ?? []);
-
-      const systemChange = await syncSystemMessage(tx, outcome);
-      const appended = outcome.newMessages.length + systemChange.inserted;
-      const [session] = await tx
-        .update(sessions)
-        .set({
-          messageCount: sql`${sessions.messageCount} + ${appended}`,
-          inputTokens: sql`${sessions.inputTokens} + ${outcome.usage.inputTokens}`,
-          outputTokens: sql`${sessions.outputTokens} + ${outcome.usage.outputTokens}`,
-          cacheCreationTokens: sql`${sessions.cacheCreationTokens} + ${outcome.usage.cacheCreationTokens ?? 0}`,
-          cacheReadTokens: sql`${sessions.cacheReadTokens} + ${outcome.usage.cacheReadTokens ?? 0}`,
-          ...(outcome.lastAssistantText === null
-            ? {}
-            : { lastAssistantText: outcome.lastAssistantText }),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(sessions.id, outcome.sessionId))
-        .returning({ messageCount: sessions.messageCount });
-      if (!session) throw new Error(`session ${outcome.sessionId} missing while committing a turn`);
-
-      if (outcome.newMessages.length > 0) {
-        const base = session.messageCount - outcome.newMessages.length;
-        await tx.insert(messages).values(
-          outcome.newMessages.map((message, index) => ({
-            sessionId: outcome.sessionId,
-            seq: base + index,
-            realmId: outcome.realmId,
-            turnId: outcome.turnId,
-            role: message.role,
-            body: message,
-          })),
-        );
-      }
-      const envelopes = await appendEvents(tx, {
-        sessionId: outcome.sessionId,
-        realmId: outcome.realmId,
-        turnId: outcome.turnId,
-        events: outcome.events,
-      });
-      return { kind: "committed", envelopes: envelopes ?? [] };
+      const written = await writeOutcome(tx, outcome);
+      // Nothing of the bookkeeping above may outlive a lost lease.
+      if (written.kind === "fenced") throw new FencedCommit();
+      return written;
     })
     .catch((error: unknown) => {
       if (error instanceof RequestCancelledFirst) return { kind: "request_cancelled" } as const;
+      if (error instanceof FencedCommit) return { kind: "fenced" } as const;
       throw error;
     });
-  return result;
+}
+
+/**
+ * The outcome itself, in one statement: the fenced turn update, the session's counters (which
+ * also allocates message and event seqs under the session row lock), the transcript and the
+ * events. Reports whether inputs other than the consumed ones are waiting.
+ */
+async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitResult> {
+  const messageRows = outcome.newMessages.map((body, index) => ({ i: index, body }));
+  const eventRows = outcome.events.map((event, index) => ({
+    i: index + 1,
+    event_id: event.eventId,
+    type: event.payload.type,
+    payload: event.payload,
+    emitted_at: new Date(event.emittedAtMs).toISOString(),
+  }));
+  const consumed = outcome.consumeInputIds ?? [];
+  const result = await db.execute<{ seqs: (string | number)[] | null; has_pending: boolean }>(sql`
+    with fence as (
+      update turns set status = ${outcome.status},
+        result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
+        error = ${outcome.error === null ? null : JSON.stringify(outcome.error)}::jsonb,
+        finished_at = now(), updated_at = now(), lease_expires_at = null
+      where id = ${outcome.turnId} and lease_epoch = ${outcome.epoch} and status = 'running'
+      returning session_id
+    ),
+    sess as (
+      update sessions set
+        message_count = message_count + ${messageRows.length},
+        event_seq = event_seq + ${eventRows.length},
+        input_tokens = input_tokens + ${outcome.usage.inputTokens},
+        output_tokens = output_tokens + ${outcome.usage.outputTokens},
+        cache_creation_tokens = cache_creation_tokens + ${outcome.usage.cacheCreationTokens ?? 0},
+        cache_read_tokens = cache_read_tokens + ${outcome.usage.cacheReadTokens ?? 0},
+        last_assistant_text = coalesce(${outcome.lastAssistantText}, last_assistant_text),
+        updated_at = now()
+      where id = (select session_id from fence)
+      returning message_count, event_seq
+    ),
+    msgs as (
+      insert into messages (session_id, seq, realm_id, turn_id, role, body)
+      select ${outcome.sessionId}, sess.message_count - ${messageRows.length} + m.i, ${outcome.realmId},
+             ${outcome.turnId}, m.body->>'role', m.body
+      from sess, jsonb_to_recordset(${JSON.stringify(messageRows)}::jsonb) as m(i int, body jsonb)
+      returning 1
+    ),
+    evts as (
+      insert into session_events (session_id, seq, realm_id, event_id, turn_id, type, payload, emitted_at)
+      select ${outcome.sessionId}, sess.event_seq - ${eventRows.length} + e.i, ${outcome.realmId},
+             e.event_id, ${outcome.turnId}, e.type, e.payload, e.emitted_at
+      from sess, jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb)
+        as e(i int, event_id uuid, type text, payload jsonb, emitted_at timestamptz)
+      returning seq
+    )
+    select
+      (select array_agg(seq order by seq) from evts) as seqs,
+      (select count(*) from msgs) as messages,
+      exists (
+        select 1 from session_inputs i
+        where i.session_id = ${outcome.sessionId} and i.status = 'pending'
+          and not (i.id = any(${uuidList(consumed)}))
+      ) as has_pending,
+      exists (select 1 from fence) as held
+  `);
+  const row = result.rows[0] as
+    { seqs: (string | number)[] | null; has_pending: boolean; held: boolean } | undefined;
+  if (!row?.held) return { kind: "fenced" };
+  const seqs = (row.seqs ?? []).map(Number);
+  return {
+    kind: "committed",
+    hasPendingInputs: row.has_pending,
+    envelopes: outcome.events.map((event, index) =>
+      toEnvelope(
+        outcome.sessionId,
+        seqs[index] ?? 0,
+        event.eventId,
+        event.emittedAtMs,
+        event.payload,
+      ),
+    ),
+  };
+}
+
+function uuidList(ids: readonly string[]) {
+  return ids.length === 0
+    ? sql`array[]::uuid[]`
+    : sql`array[${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::uuid[]`;
 }
 
 /** Thrown inside the commit transaction to roll it back when the request was cancelled first. */
@@ -258,36 +405,11 @@ class RequestCancelledFirst extends Error {
   }
 }
 
-/**
- * Keeps transcript message 0 in step with the session's system prompt: inserted before the
- * first turn's messages, replaced when a continue overrides it.
- */
-async function syncSystemMessage(tx: DbOrTx, outcome: TurnOutcome): Promise<{ inserted: number }> {
-  if (outcome.systemPrompt === undefined || outcome.systemPrompt === null) return { inserted: 0 };
-  const body: TranscriptMessage = { role: "system", content: outcome.systemPrompt };
-  const [first] = await tx
-    .select({ role: messages.role, body: messages.body })
-    .from(messages)
-    .where(and(eq(messages.sessionId, outcome.sessionId), eq(messages.seq, 0)));
-  if (first?.role === "system") {
-    if ((first.body as { content?: string }).content !== outcome.systemPrompt) {
-      await tx
-        .update(messages)
-        .set({ body })
-        .where(and(eq(messages.sessionId, outcome.sessionId), eq(messages.seq, 0)));
-    }
-    return { inserted: 0 };
+/** Thrown inside the commit transaction to roll back its bookkeeping when the lease was lost. */
+class FencedCommit extends Error {
+  constructor() {
+    super("the turn's lease was lost before its outcome committed");
   }
-  if (first) return { inserted: 0 }; // A transcript without a leading system message stays so.
-  await tx.insert(messages).values({
-    sessionId: outcome.sessionId,
-    seq: 0,
-    realmId: outcome.realmId,
-    turnId: outcome.turnId,
-    role: "system",
-    body,
-  });
-  return { inserted: 1 };
 }
 
 /**

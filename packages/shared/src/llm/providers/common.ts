@@ -46,7 +46,11 @@ export async function* runStream(
   const control = createCallControl(options);
   let completed = false;
   try {
-    yield* produce(control.signal);
+    for await (const event of produce(control.signal)) {
+      // The consumer usually stops at `done`; the call is complete then, not abandoned.
+      if (event.type === "done") completed = true;
+      yield event;
+    }
     completed = true;
   } catch (error) {
     throw toLlmError(error, provider, control.stopCause());

@@ -25,6 +25,8 @@ function turnsAfter(transcript: readonly StoredMessage[], since: Date): number {
 export const compactHistory: Compactor = async (input) => {
   const { run, transcript } = input;
   const settings = run.config.compaction;
+  // A session with no transcript yet has nothing to compact (and no compaction row to read).
+  if (transcript.length === 0) return [];
   const latest = await latestCompaction(run.db, run.session.id);
   const view = historyView(transcript, latest);
   if (!settings.enabled) return view.messages;

@@ -205,9 +205,22 @@ describe("the scheduler delivers occurrences", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const whilePaused = await occurrences(schedule.schedule_id);
     expect(whilePaused.filter((o) => o.phase !== "pending").length).toBe(settledBefore);
+    // Its pending occurrences (overdue ones included) are held out of the scheduler's due index.
+    const heldCounts = async () => {
+      const { rows } = await stack.db.handle.pool.query<{ held: boolean; n: number }>(
+        `select held, count(*)::int as n from schedule_occurrences
+          where schedule_id = $1 and phase = 'pending' group by held`,
+        [schedule.schedule_id],
+      );
+      return Object.fromEntries(rows.map((row) => [String(row.held), row.n]));
+    };
+    const paused = await heldCounts();
+    expect(paused["true"]).toBeGreaterThan(0);
+    expect(paused["false"]).toBeUndefined();
     expect((await stack.request("POST", `/schedules/${schedule.schedule_id}/resume`)).status).toBe(
       200,
     );
+    expect((await heldCounts())["true"]).toBeUndefined();
     await waitForPhases(schedule.schedule_id, "misfired", 1);
     const afterResume = await waitForPhases(schedule.schedule_id, "completed", 2);
     expect(afterResume.length).toBeGreaterThanOrEqual(2);
@@ -331,6 +344,18 @@ describe("several scheduler replicas", () => {
         claimed.endsWith(`:${scheduler.child.pid}`),
       )!;
       await holder.kill();
+      // Postgres does not notice a dead client while its statement waits on a lock; end the
+      // dead scheduler's waiting statement the way a connection check would, so it never runs.
+      const waiting = await waitFor(async () => {
+        const { rows } = await stack.db.handle.pool.query<{ pid: number }>(
+          `select pid from pg_stat_activity
+            where wait_event_type = 'Lock' and query like '%awaiting_completion%'`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      });
+      for (const { pid } of waiting) {
+        await stack.db.handle.pool.query("select pg_terminate_backend($1)", [pid]);
+      }
       await blocker.query("rollback");
       const done = await waitFor(
         async () => {

@@ -1,10 +1,8 @@
 import {
   deliverOccurrence,
   findRealm,
-  findSession,
   materializeScheduleSession,
-  readScheduleState,
-  sessionIsBusy,
+  probeDelivery,
   settleClaimedOccurrence,
   wakeSession,
   type ClaimedOccurrence,
@@ -98,7 +96,18 @@ export async function deliverClaimed(
   const { db, owner, logger } = deps;
   const settle = (outcome: Parameters<typeof settleClaimedOccurrence>[3]) =>
     settleClaimedOccurrence(db, occurrence, owner, outcome).then(() => outcome.phase);
-  const schedule = await readScheduleState(db, occurrence.scheduleId);
+  const snapshotSession =
+    occurrence.targetSnapshot["type"] !== "materialize_on_demand_session" &&
+    typeof occurrence.targetSnapshot["session_id"] === "string"
+      ? occurrence.targetSnapshot["session_id"]
+      : undefined;
+  // One round trip: the schedule now, and the state of the session the delivery would go to.
+  const probe = await probeDelivery(db, {
+    scheduleId: occurrence.scheduleId,
+    realmId: occurrence.realmId,
+    sessionId: snapshotSession,
+  });
+  const schedule = probe.schedule;
   if (
     !schedule ||
     schedule.phase === "deleted" ||
@@ -123,6 +132,7 @@ export async function deliverClaimed(
   const action = actionOf(target);
   let sessionId: string | undefined;
   let materialized: string | undefined;
+  let sessionState = probe.session;
   if (target["type"] === "materialize_on_demand_session") {
     if (typeof bound === "string" && bound !== "") sessionId = bound;
     else {
@@ -144,6 +154,16 @@ export async function deliverClaimed(
         if (!created) return await settle({ phase: "superseded" });
         sessionId = created.sessionId;
         if (created.created) materialized = created.sessionId;
+        else {
+          // Another replica bound a session between the probe and the lock: probe it again.
+          sessionState = (
+            await probeDelivery(db, {
+              scheduleId: occurrence.scheduleId,
+              realmId: occurrence.realmId,
+              sessionId,
+            })
+          ).session;
+        }
       } catch (error) {
         logger.warn({ err: error, occurrenceId: occurrence.id }, "session materialisation failed");
         return settle({
@@ -154,7 +174,7 @@ export async function deliverClaimed(
       }
     }
   } else {
-    sessionId = typeof target["session_id"] === "string" ? target["session_id"] : undefined;
+    sessionId = snapshotSession;
   }
 
   const missing = async () =>
@@ -169,9 +189,9 @@ export async function deliverClaimed(
           failureClass: "target_missing",
           detail: `target session ${sessionId ?? "?"} not found`,
         });
-  if (!sessionId || !(await findSession(db, occurrence.realmId, sessionId))) return missing();
+  if (!sessionId || (!materialized && sessionState === "missing")) return missing();
   if (!materialized) {
-    if (occurrence.overlapPolicy === "skip_if_running" && (await sessionIsBusy(db, sessionId))) {
+    if (occurrence.overlapPolicy === "skip_if_running" && sessionState === "busy") {
       return settle({
         phase: "skipped",
         failureClass: "target_busy",

@@ -76,6 +76,7 @@ const loop = new TickLoop(
   async (signal) => {
     const stats = await runSchedulerTick(tickDeps, tickSettings, signal);
     if (stats.claimed > 0 || stats.misfired > 0) logger.debug(stats, "scheduler tick");
+    return stats.nextDueInMs;
   },
   config.SCHEDULER_TICK_MS,
   logger,
@@ -84,6 +85,7 @@ loop.start();
 const maintenance = new TickLoop(
   async (signal) => {
     await pruneExpiredEvents(database.db, logger, signal);
+    return undefined;
   },
   config.SCHEDULER_MAINTENANCE_INTERVAL_MS,
   logger,

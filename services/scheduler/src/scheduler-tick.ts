@@ -1,6 +1,7 @@
 import {
   claimDueOccurrences,
   misfireLateOccurrences,
+  msUntilNextDue,
   renewOccurrenceClaims,
   type ClaimedOccurrence,
 } from "@meerkat/shared/db";
@@ -25,6 +26,8 @@ export interface TickStats {
   planned: number;
   misfired: number;
   claimed: number;
+  /** How long until the next pending occurrence falls due (ms), when that is in the future. */
+  nextDueInMs: number | undefined;
 }
 
 async function forEachLimited<T>(
@@ -46,7 +49,8 @@ async function forEachLimited<T>(
 /**
  * One scheduler tick: refill horizons, misfire what is too late, then claim due occurrences in
  * batches (SKIP LOCKED, leased) and deliver them until none are due. Claims are renewed while a
- * batch delivers, so a slow delivery is not taken by another replica.
+ * batch delivers, so a slow delivery is not taken by another replica. Reports when the next
+ * occurrence falls due, so the loop can wake right then.
  */
 export async function runSchedulerTick(
   deps: TickDeps,
@@ -54,7 +58,7 @@ export async function runSchedulerTick(
   signal: AbortSignal,
 ): Promise<TickStats> {
   return withSpan("scheduler.tick", {}, async () => {
-    const stats: TickStats = { planned: 0, misfired: 0, claimed: 0 };
+    const stats: TickStats = { planned: 0, misfired: 0, claimed: 0, nextDueInMs: undefined };
     stats.planned = await deps.refillHorizons(new Date());
     stats.misfired = await misfireLateOccurrences(deps.db, 1_000);
     while (!signal.aborted) {
@@ -67,6 +71,14 @@ export async function runSchedulerTick(
       stats.claimed += claimed.length;
       await deliverBatch(deps, settings, claimed);
       if (claimed.length < settings.claimBatch) break;
+    }
+    // Wake for the next due time rather than a whole interval later. One already due fell due
+    // while this tick delivered: go again at once, as long as ticks make progress (one that
+    // stays unclaimable, its schedule mid-change, waits for the regular interval).
+    const next = await msUntilNextDue(deps.db);
+    if (next !== undefined) {
+      if (next > 0) stats.nextDueInMs = next;
+      else if (stats.claimed > 0) stats.nextDueInMs = 0;
     }
     return stats;
   });

@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from "../db/client.js";
 import {
   findOccurrenceAt,
   findScheduleRow,
+  holdPendingOccurrences,
   insertPlannedOccurrences,
   lastReceiptsOf,
   listOccurrenceRows,
@@ -44,6 +45,7 @@ export async function pauseSchedule(
       now,
       detail: "claim released: the schedule was paused",
     });
+    await holdPendingOccurrences(tx, { scheduleId: id, held: true });
     return projectSchedule(paused);
   });
 }
@@ -66,6 +68,7 @@ export async function resumeSchedule(
       row.phase === "active"
         ? row
         : await updateScheduleRow(tx, id, { phase: "active", updatedAt: now, replanAt: now });
+    await holdPendingOccurrences(tx, { scheduleId: id, held: false });
     const { schedule } = await planSchedule(tx, active, now);
     return projectSchedule(schedule);
   });

@@ -6,11 +6,10 @@
 import type { Db, DbOrTx } from "../db/client.js";
 import {
   claimSchedulesToReplan,
-  insertPlannedOccurrences,
+  insertPlannedTimes,
   pendingOccurrenceStats,
   updateScheduleRow,
-  type NewOccurrenceRow,
-  type OccurrenceRow,
+  type PlannedTime,
   type ScheduleRow,
 } from "../db/repositories/schedules.js";
 import { newId } from "../domain/ids.js";
@@ -31,7 +30,7 @@ export interface PlanResult {
   /** The schedule after planning (cursor, next ordinal and replan_at updated). */
   schedule: ScheduleRow;
   /** The occurrences this call inserted, by ordinal. */
-  planned: OccurrenceRow[];
+  planned: PlannedTime[];
 }
 
 /** The stored trigger (it was normalised before it was stored). */
@@ -116,22 +115,25 @@ export async function planSchedule(
   const dueTimes =
     room > 0 ? dueTimesAfter(trigger, cursor, { limit: room, until: horizonEnd }) : [];
 
-  const rows: NewOccurrenceRow[] = dueTimes.map((dueAt, index) => ({
-    id: newId(),
-    realmId: schedule.realmId,
-    scheduleId: schedule.id,
-    scheduleRevision: schedule.revision,
-    ordinal: schedule.nextOccurrenceOrdinal + index,
-    phase: "pending",
-    dueAt,
-    triggerSnapshot: schedule.trigger,
-    targetSnapshot: schedule.target,
-    misfirePolicy: schedule.misfirePolicy,
-    overlapPolicy: schedule.overlapPolicy,
-    missingTargetPolicy: schedule.missingTargetPolicy,
-    createdAt: now,
-  }));
-  const planned = await insertPlannedOccurrences(tx, rows, { recordedAt: now });
+  const planned = await insertPlannedTimes(
+    tx,
+    {
+      realmId: schedule.realmId,
+      scheduleId: schedule.id,
+      scheduleRevision: schedule.revision,
+      triggerSnapshot: schedule.trigger,
+      targetSnapshot: schedule.target,
+      misfirePolicy: schedule.misfirePolicy,
+      overlapPolicy: schedule.overlapPolicy,
+      missingTargetPolicy: schedule.missingTargetPolicy,
+    },
+    dueTimes.map((dueAt, index) => ({
+      id: newId(),
+      ordinal: schedule.nextOccurrenceOrdinal + index,
+      dueAt,
+    })),
+    { recordedAt: now },
+  );
 
   const lastDue = dueTimes.at(-1);
   const newCursor = lastDue ?? schedule.planningCursorAt;

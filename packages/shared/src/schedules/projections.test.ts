@@ -56,6 +56,7 @@ const occurrence: OccurrenceRow = {
   failureDetail: null,
   runtimeOutcome: null,
   supersededByRevision: null,
+  held: false,
   createdAt: at("2026-04-02T00:00:00Z"),
   claimedAt: null,
   dispatchedAt: null,

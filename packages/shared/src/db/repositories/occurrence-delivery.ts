@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "../client.js";
+import type { DbOrTx } from "../client.js";
 import type { InputNotice } from "../schema/session-inputs.js";
 
 /**
@@ -38,15 +38,19 @@ function uuidArray(ids: readonly string[]) {
  * Returns how many.
  */
 export async function misfireLateOccurrences(db: DbOrTx, limit: number): Promise<number> {
+  // Driven by the due-time index (pending, not held by a pause): the schedule's phase is a
+  // per-row subquery, never a join the planner could turn into a loop over every schedule, so
+  // the cost follows the number of overdue rows whatever the table statistics say.
   const result = await db.execute<{ n: string | number }>(sql`
     with late as (
       select o.id from schedule_occurrences o
-      join schedules s on s.id = o.schedule_id and s.phase = 'active'
-      where o.phase = 'pending'
+      where o.phase = 'pending' and not o.held
+        and o.due_at < now()
         and o.due_at < now() - make_interval(secs => case
           when o.misfire_policy->>'type' = 'catch_up_within'
             then coalesce((o.misfire_policy->>'window_seconds')::float8, 0)
           else ${SKIP_GRACE_SECONDS} end)
+        and (select s.phase from schedules s where s.id = o.schedule_id) = 'active'
       order by o.due_at
       limit ${limit}
       for update of o skip locked
@@ -78,14 +82,26 @@ export async function claimDueOccurrences(
   params: { owner: string; leaseMs: number; limit: number },
 ): Promise<ClaimedOccurrence[]> {
   const result = await db.execute(sql`
-    with due as (
-      select o.id, o.phase as old_phase from schedule_occurrences o
-      join schedules s on s.id = o.schedule_id and s.phase = 'active'
-      where (o.phase = 'pending' and o.due_at <= now())
-         or (o.phase in ('claimed', 'dispatching') and o.lease_expires_at < now())
+    with lapsed_claims as (
+      select o.id, o.phase as old_phase, o.due_at from schedule_occurrences o
+      where o.phase in ('claimed', 'dispatching') and o.lease_expires_at < now()
+        and (select s.phase from schedules s where s.id = o.schedule_id) = 'active'
+      order by o.lease_expires_at
+      limit ${params.limit}
+      for update of o skip locked
+    ),
+    due_pending as (
+      select o.id, o.phase as old_phase, o.due_at from schedule_occurrences o
+      where o.phase = 'pending' and not o.held and o.due_at <= now()
+        and (select s.phase from schedules s where s.id = o.schedule_id) = 'active'
       order by o.due_at
       limit ${params.limit}
       for update of o skip locked
+    ),
+    due as (
+      select * from (select * from lapsed_claims union all select * from due_pending) both_kinds
+      order by due_at
+      limit ${params.limit}
     ),
     claimed as (
       update schedule_occurrences o
@@ -124,6 +140,20 @@ export async function claimDueOccurrences(
   }));
 }
 
+/**
+ * Milliseconds from the database's now until the earliest claimable pending occurrence is due
+ * (negative when one is overdue), or undefined when none is pending. Reads the first entry of
+ * the due index.
+ */
+export async function msUntilNextDue(db: DbOrTx): Promise<number | undefined> {
+  const result = await db.execute<{ ms: string | number | null }>(sql`
+    select extract(epoch from (min(due_at) - now())) * 1000 as ms
+    from schedule_occurrences where phase = 'pending' and not held
+  `);
+  const ms = result.rows[0]?.ms;
+  return ms === null || ms === undefined ? undefined : Number(ms);
+}
+
 /** Extends this scheduler's claims while their deliveries run. */
 export async function renewOccurrenceClaims(
   db: DbOrTx,
@@ -159,10 +189,18 @@ export async function settleClaimedOccurrence(
   },
 ): Promise<boolean> {
   const release = outcome.phase === "pending";
+  // A released claim goes back held when its schedule is paused; the share lock waits for a
+  // resume in flight, so the flag always matches the phase the schedule commits.
   const result = await db.execute<{ id: string }>(sql`
-    with settled as (
+    with schedule as (
+      select s.phase from schedules s
+      join schedule_occurrences o on o.schedule_id = s.id and o.id = ${occurrence.id}
+      for share of s
+    ),
+    settled as (
       update schedule_occurrences
       set phase = ${outcome.phase},
+          held = ${release ? sql`coalesce((select phase = 'paused' from schedule), false)` : sql`false`},
           lease_expires_at = null,
           claimed_by = ${release ? null : owner},
           failure_class = ${outcome.failureClass ?? null},
@@ -203,39 +241,49 @@ export type DeliveryOutcome = "delivered" | "claim_lost" | "session_missing";
  * awaiting_completion, fenced by the claim. From then on no lease is needed: the worker reports
  * the turn's end, so a long delivery is never claimed again.
  */
-export async function deliverOccurrence(db: Db, params: DeliveryParams): Promise<DeliveryOutcome> {
-  return db.transaction(async (tx) => {
-    const session = await tx.execute(sql`
+export async function deliverOccurrence(
+  db: DbOrTx,
+  params: DeliveryParams,
+): Promise<DeliveryOutcome> {
+  // One statement, so one round trip and atomic: the session row is locked (an archive waits),
+  // the fenced phase change and the inbox insert happen only when both hold.
+  const result = await db.execute<{ session_ok: boolean; moved: boolean }>(sql`
+    with target as (
       select id from sessions
       where id = ${params.sessionId} and realm_id = ${params.realmId} and archived_at is null
       for update
-    `);
-    if (session.rows.length === 0) return "session_missing";
-    const moved = await tx.execute<{ id: string }>(sql`
+    ),
+    moved as (
       update schedule_occurrences
       set phase = 'awaiting_completion', lease_expires_at = null, dispatched_at = now(),
           delivery_correlation_id = ${params.inputId}, session_id = ${params.sessionId}
-      where ${claimHolds(params.occurrence, params.owner)}
+      where ${claimHolds(params.occurrence, params.owner)} and exists (select 1 from target)
       returning id
-    `);
-    if (moved.rows.length === 0) return "claim_lost";
-    await tx.execute(sql`
+    ),
+    input as (
       insert into session_inputs (id, realm_id, session_id, kind, source, handling_mode,
                                   idempotency_key, notice, occurrence_id)
-      values (${params.inputId}, ${params.realmId}, ${params.sessionId}, ${params.kind},
-              ${`schedule:${params.occurrence.scheduleId}`}, 'queue',
-              ${`schedule:${params.occurrence.scheduleId}:occurrence:${params.occurrence.id}`},
-              ${JSON.stringify(params.notice)}::jsonb, ${params.occurrence.id})
+      select ${params.inputId}, ${params.realmId}, ${params.sessionId}, ${params.kind},
+             ${`schedule:${params.occurrence.scheduleId}`}, 'queue',
+             ${`schedule:${params.occurrence.scheduleId}:occurrence:${params.occurrence.id}`},
+             ${JSON.stringify(params.notice)}::jsonb, ${params.occurrence.id}
+      from moved
       on conflict (session_id, idempotency_key) where idempotency_key is not null do nothing
-    `);
-    await tx.execute(sql`
+      returning 1
+    ),
+    receipts as (
       insert into schedule_receipts (id, occurrence_id, attempt, stage, correlation_id, materialized_session_id)
-      select gen_random_uuid(), ${params.occurrence.id}, ${params.occurrence.attemptCount}, stage,
+      select gen_random_uuid(), moved.id, ${params.occurrence.attemptCount}, stage,
              ${params.inputId}, ${params.materializedSessionId ?? null}
-      from unnest(array['dispatch_started', 'dispatch_accepted', 'awaiting_completion']) as stage
-    `);
-    return "delivered";
-  });
+      from moved,
+           unnest(array['dispatch_started', 'dispatch_accepted', 'awaiting_completion']) as stage
+      returning 1
+    )
+    select exists (select 1 from target) as session_ok, exists (select 1 from moved) as moved
+  `);
+  const row = result.rows[0];
+  if (!row?.session_ok) return "session_missing";
+  return row.moved ? "delivered" : "claim_lost";
 }
 
 /**

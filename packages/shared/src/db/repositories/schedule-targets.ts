@@ -10,20 +10,59 @@ export interface ScheduleState {
   target: Record<string, unknown>;
 }
 
-/** What delivery needs to know about a schedule now (phase, revision, bound target). */
-export async function readScheduleState(
+export interface DeliveryProbe {
+  /** Undefined when the schedule row is gone. */
+  schedule: ScheduleState | undefined;
+  /**
+   * The target session: `missing` (unknown or archived), `busy` (a turn is queued or running)
+   * or `idle`; `unbound` when there is no session id yet (a first materialisation).
+   */
+  session: "missing" | "busy" | "idle" | "unbound";
+}
+
+/**
+ * One round trip for everything delivery checks before it acts: the schedule's phase, revision
+ * and target, and the state of the session the delivery would go to (`sessionId`, else the
+ * session the schedule's target is bound to).
+ */
+export async function probeDelivery(
   db: DbOrTx,
-  scheduleId: string,
-): Promise<ScheduleState | undefined> {
+  params: { scheduleId: string; realmId: string; sessionId: string | undefined },
+): Promise<DeliveryProbe> {
+  // The session is a scalar subquery on its primary key alone (a join, or a realm condition,
+  // lets a planner with stale statistics scan every session of the realm instead).
   const result = await db.execute<{
     phase: string;
     revision: number;
     target: Record<string, unknown>;
+    session_key: string | null;
+    session_state: "busy" | "idle" | null;
   }>(sql`
-    select phase, revision, target from schedules where id = ${scheduleId}
+    select s.phase, s.revision, s.target, k.session_key,
+           (select case
+                     when sess.realm_id <> ${params.realmId} or sess.archived_at is not null
+                       then null
+                     when exists (
+                       select 1 from turns tu
+                       where tu.session_id = sess.id and tu.status in ('queued', 'running'))
+                       then 'busy'
+                     else 'idle' end
+              from sessions sess where sess.id = k.session_uuid) as session_state
+    from schedules s
+    cross join lateral (
+      select key as session_key,
+             case when key ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                  then key::uuid end as session_uuid
+      from (select coalesce(${params.sessionId ?? null}::text,
+                            nullif(s.target->>'bound_session_id', '')) as key) keys
+    ) k
+    where s.id = ${params.scheduleId}
   `);
   const row = result.rows[0];
-  return row ? { phase: row.phase, revision: row.revision, target: row.target } : undefined;
+  if (!row) return { schedule: undefined, session: params.sessionId ? "missing" : "unbound" };
+  const schedule = { phase: row.phase, revision: row.revision, target: row.target };
+  if (row.session_key === null) return { schedule, session: "unbound" };
+  return { schedule, session: row.session_state ?? "missing" };
 }
 
 /**

@@ -159,6 +159,70 @@ export async function insertPlannedOccurrences(
   return inserted.sort((a, b) => a.ordinal - b.ordinal);
 }
 
+/** What one planning pass shares across the occurrences it plans: the revision's snapshot. */
+export interface PlannedRevision {
+  realmId: string;
+  scheduleId: string;
+  scheduleRevision: number;
+  triggerSnapshot: Record<string, unknown>;
+  targetSnapshot: Record<string, unknown>;
+  misfirePolicy: Record<string, unknown>;
+  overlapPolicy: string;
+  missingTargetPolicy: string;
+}
+
+export interface PlannedTime {
+  id: string;
+  ordinal: number;
+  dueAt: Date;
+}
+
+/**
+ * The planner's bulk insert: one statement for any number of due times of one revision, with
+ * the shared snapshots bound once (a horizon of 64 occurrences is 6 parameters, not 1,600), and
+ * a `planned` receipt for each row it inserted. A due time the revision already has is skipped.
+ * Returns the inserted times in ordinal order.
+ */
+export async function insertPlannedTimes(
+  db: DbOrTx,
+  revision: PlannedRevision,
+  times: readonly PlannedTime[],
+  receipt: { recordedAt: Date; detail?: string | undefined },
+): Promise<PlannedTime[]> {
+  if (times.length === 0) return [];
+  const ids = `{${times.map((time) => time.id).join(",")}}`;
+  const ordinals = `{${times.map((time) => time.ordinal).join(",")}}`;
+  const dues = `{${times.map((time) => time.dueAt.toISOString()).join(",")}}`;
+  const result = await db.execute<{ id: string; ordinal: number; due_at: string | Date }>(sql`
+    with planned as (
+      insert into schedule_occurrences (id, realm_id, schedule_id, schedule_revision, ordinal,
+        phase, due_at, trigger_snapshot, target_snapshot, misfire_policy, overlap_policy,
+        missing_target_policy, created_at)
+      select p.id, ${revision.realmId}, ${revision.scheduleId}, ${revision.scheduleRevision},
+             p.ordinal, 'pending', p.due_at, ${JSON.stringify(revision.triggerSnapshot)}::jsonb,
+             ${JSON.stringify(revision.targetSnapshot)}::jsonb,
+             ${JSON.stringify(revision.misfirePolicy)}::jsonb, ${revision.overlapPolicy},
+             ${revision.missingTargetPolicy}, ${receipt.recordedAt.toISOString()}::timestamptz
+      from unnest(${ids}::uuid[], ${ordinals}::int[], ${dues}::timestamptz[]) as p(id, ordinal, due_at)
+      on conflict (schedule_id, schedule_revision, due_at) do nothing
+      returning id, ordinal, due_at
+    ),
+    receipts as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, detail, recorded_at)
+      select gen_random_uuid(), id, 0, 'planned', ${receipt.detail ?? null},
+             ${receipt.recordedAt.toISOString()}::timestamptz
+      from planned
+      returning 1
+    )
+    select id, ordinal, due_at from planned order by ordinal
+  `);
+  return result.rows.map((row) => ({
+    id: row.id,
+    ordinal: row.ordinal,
+    dueAt: new Date(row.due_at),
+  }));
+}
+
 /** The occurrence a revision has at a due time, if any. */
 export async function findOccurrenceAt(
   db: DbOrTx,
@@ -219,6 +283,20 @@ export async function supersedePendingOccurrences(
     );
   }
   return superseded.length;
+}
+
+/**
+ * Takes a schedule's pending occurrences out of the due index (pause) or puts them back
+ * (resume). The caller holds the schedule's row lock.
+ */
+export async function holdPendingOccurrences(
+  db: DbOrTx,
+  params: { scheduleId: string; held: boolean },
+): Promise<void> {
+  await db.execute(sql`
+    update schedule_occurrences set held = ${params.held}
+    where schedule_id = ${params.scheduleId} and phase = 'pending' and held <> ${params.held}
+  `);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -87,6 +88,12 @@ export const scheduleOccurrences = pgTable(
     failureDetail: text("failure_detail"),
     runtimeOutcome: jsonb("runtime_outcome").$type<Record<string, unknown>>(),
     supersededByRevision: integer("superseded_by_revision"),
+    /**
+     * The schedule is paused: the occurrence stays pending but is out of the due index, so a
+     * paused schedule's overdue backlog costs the scheduler's claim nothing. Set and cleared
+     * under the schedule's row lock (pause, resume, and a claim released because of a pause).
+     */
+    held: boolean("held").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     claimedAt: timestamp("claimed_at", { withTimezone: true, precision: 3 }),
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true, precision: 3 }),
@@ -103,10 +110,10 @@ export const scheduleOccurrences = pgTable(
       table.scheduleRevision,
       table.dueAt,
     ),
-    /** The claim query: due pending occurrences, oldest first. */
+    /** The claim and misfire queries: due pending occurrences of active schedules, oldest first. */
     index("schedule_occurrences_due_at_idx")
       .on(table.dueAt)
-      .where(sql`${table.phase} = 'pending'`),
+      .where(sql`${table.phase} = 'pending' and not ${table.held}`),
     /** Claims whose scheduler died: lease-holding phases by expiry. */
     index("schedule_occurrences_lease_expires_at_idx")
       .on(table.leaseExpiresAt)

@@ -30,12 +30,14 @@ import { freePort, ManagedProcess, sleep, stopAll } from "../bench/lib/processes
 import { passLabel, table } from "../bench/lib/report.mjs";
 import { readMemory, RssSampler } from "../bench/lib/rss.mjs";
 import { ratio } from "../bench/lib/stats.mjs";
+import { runScheduleWorkload } from "../bench/lib/schedules.mjs";
 import { BASELINE_SCHEMA } from "../bench/baseline/schema.mjs";
 import pg from "pg";
 
 const RSS_TARGET_MB = 300;
 const THROUGHPUT_TARGET = 0.8;
 const LATENCY_TARGET = 1.5;
+const FIRE_LAG_P99_TARGET_MS = 1_000;
 const PROMPT_BODY = JSON.stringify({
   prompt: "Benchmark prompt: say something short.",
   provider: "self_hosted",
@@ -75,6 +77,11 @@ const settings = {
   census: flagSetting("BENCH_CENSUS"),
   keep_database: flagSetting("BENCH_KEEP_DB"),
   skip_build: flagSetting("BENCH_SKIP_BUILD"),
+  node_options: process.env.BENCH_NODE_OPTIONS?.trim() || undefined,
+  schedules: numberSetting("BENCH_SCHEDULES", 1_000, { min: 1 }),
+  schedule_every_s: numberSetting("BENCH_SCHEDULE_EVERY_S", 10, { min: 1 }),
+  schedule_window_s: numberSetting("BENCH_SCHEDULE_WINDOW_S", quick ? 20 : 60, { min: 1 }),
+  schedule_lead_s: numberSetting("BENCH_SCHEDULE_LEAD_S", 20, { min: 1 }),
 };
 // The bench drops its database and deletes its Redis keys: never let it point at real data.
 for (const [name, value] of [
@@ -93,6 +100,8 @@ const ALL_PHASES = [
   "product_c1",
   `product_c${HIGH}`,
   `product_async_c${HIGH}`,
+  "schedules",
+  "schedules_aligned",
 ];
 const selected = (process.env.BENCH_PHASES ?? "")
   .split(",")
@@ -173,6 +182,7 @@ function serviceEnv(extra) {
     DATABASE_URL: withDatabase(serverUrl, settings.database),
     WORKER_CONCURRENCY: String(settings.worker_concurrency),
     DATABASE_POOL_MAX: String(settings.database_pool_max),
+    ...(settings.node_options ? { NODE_OPTIONS: settings.node_options } : {}),
     ...extra,
   };
   return env;
@@ -196,7 +206,7 @@ function startNode(name, args, env) {
 
 /** A product service, with `npm start`'s command line (scripts/lib.mjs) after the bench flags. */
 function startService(service, env) {
-  const [, args] = serviceCommand(service);
+  const [, args] = serviceCommand(service, [], env);
   return startNode(service, args, env);
 }
 
@@ -593,13 +603,103 @@ async function runProduct(phases, peaks) {
   await stopAndRecord(procs, peaks);
 }
 
+/**
+ * The schedule benchmark: the whole product (api, worker, scheduler) against the instant fake;
+ * N interval schedules fire into their own materialised sessions through a measured window.
+ */
+async function runSchedules(scheduleRuns, peaks) {
+  const wanted = settings.phases.filter((id) => id.startsWith("schedules"));
+  if (wanted.length === 0) return;
+  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    FAKE_PROVIDER_HOST: "127.0.0.1",
+    FAKE_PROVIDER_PORT: "0",
+    FAKE_PROVIDER_LOG_LIMIT: "100",
+  });
+  const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
+  const port = await freePort();
+  const env = serviceEnv({
+    QUEUE_PREFIX: settings.queue_prefix,
+    MEERKAT_REALM: "bench",
+    SELF_HOSTED_BASE_URL: match[1],
+    PORT: String(port),
+    HOST: "127.0.0.1",
+  });
+  const worker = startService("worker", env);
+  const api = startService("api", env);
+  const scheduler = startService("scheduler", env);
+  const procs = [api, worker, scheduler, fake];
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(api, `${base}/health`);
+  await firstTurn("schedules", `${base}/sessions`, procs);
+  await warmUpSystem("schedules", `${base}/sessions`, procs);
+
+  for (const id of wanted) {
+    await waitForNoActiveTurns(120_000, procs);
+    const layout = id === "schedules_aligned" ? "aligned" : "spread";
+    log(
+      `\n== ${id}: ${settings.schedules} schedules every ${settings.schedule_every_s} s, ${layout}`,
+    );
+    const sampler = new RssSampler(200);
+    sampler.start(Object.fromEntries(procs.map((proc) => [proc.name, proc])));
+    let before;
+    let after;
+    const result = await runScheduleWorkload({
+      id,
+      base,
+      monitor,
+      log,
+      assertAlive: () => assertAlive(procs),
+      count: settings.schedules,
+      everySeconds: settings.schedule_every_s,
+      windowSeconds: settings.schedule_window_s,
+      leadSeconds: settings.schedule_lead_s,
+      layout,
+      onWindowOpen: () => {
+        before = snapshot(procs);
+        before.catch(() => undefined);
+      },
+      onWindowClose: () => {
+        after = snapshot(procs);
+        after.catch(() => undefined);
+      },
+    });
+    const rss = sampler.finish();
+    assertAlive(procs);
+    const [b, a] = await Promise.all([before, after]);
+    const lag = result.fire_lag_ms;
+    scheduleRuns[id] = {
+      ...result,
+      fire_lag_p99_target_ms: FIRE_LAG_P99_TARGET_MS,
+      pass:
+        lag.p99 !== null &&
+        lag.p99 <= FIRE_LAG_P99_TARGET_MS &&
+        result.missed === 0 &&
+        result.duplicated === 0,
+      rss_mb: rss,
+      // Per occurrence completed in the window (the window also carries the tail of earlier work).
+      cpu: b && a ? cpuReport(b, a, procs, result.completed) : null,
+    };
+    log(
+      `   fire lag p50 ${lag.p50} ms  p99 ${lag.p99} ms  max ${lag.max} ms  ` +
+        `(turn start p99 ${result.turn_start_lag_ms.p99} ms)  ` +
+        `expected ${result.expected_occurrences}  completed ${result.completed}  ` +
+        `missed ${result.missed}  duplicated ${result.duplicated}`,
+    );
+  }
+  await waitForNoActiveTurns(120_000, procs);
+  await stopAndRecord(procs, peaks);
+}
+
 /** Reads each process's VmHWM (peak RSS since it started), then stops them. */
 async function stopAndRecord(procs, peaks) {
   for (const proc of procs) {
     const memory = readMemory(proc.pid);
-    peaks[proc.name] = {
-      hwm_mb: memory?.hwmKb ? Math.round((memory.hwmKb / 1024) * 10) / 10 : null,
-    };
+    const hwm = memory?.hwmKb ? Math.round((memory.hwmKb / 1024) * 10) / 10 : null;
+    const earlier = peaks[proc.name]?.hwm_mb ?? null;
+    peaks[proc.name] = { hwm_mb: earlier === null ? hwm : Math.max(earlier, hwm ?? 0) };
   }
   const results = await Promise.all(procs.map(async (proc) => [proc, await proc.stop(15_000)]));
   for (const [proc, { code, signal }] of results) {
@@ -607,14 +707,14 @@ async function stopAndRecord(procs, peaks) {
   }
 }
 
-function memorySummary(phases, peaks) {
+function memorySummary(phases, peaks, scheduleRuns) {
   const out = {};
+  const runs = [...Object.values(phases), ...Object.values(scheduleRuns)];
   const names = new Set(Object.keys(peaks));
-  for (const phase of Object.values(phases))
-    for (const name of Object.keys(phase.rss_mb ?? {})) names.add(name);
+  for (const phase of runs) for (const name of Object.keys(phase.rss_mb ?? {})) names.add(name);
   for (const name of names) {
     let sampled = null;
-    for (const phase of Object.values(phases)) {
+    for (const phase of runs) {
       const value = phase.rss_mb?.[name]?.peak_rss_mb;
       if (typeof value === "number") sampled = Math.max(sampled ?? 0, value);
     }
@@ -785,6 +885,40 @@ function printSummary(report) {
       ]),
     ),
   );
+  const scheduleRows = Object.entries(report.schedules).map(([id, run]) => [
+    id,
+    run.schedules,
+    run.expected_occurrences,
+    run.completed,
+    run.missed,
+    run.duplicated,
+    run.fire_lag_ms.p50,
+    run.fire_lag_ms.p99,
+    run.fire_lag_ms.max,
+    run.turn_start_lag_ms.p99,
+    `≤ ${FIRE_LAG_P99_TARGET_MS} ms, 0 missed/dup: ${passLabel(run.pass)}`,
+  ]);
+  if (scheduleRows.length > 0) {
+    out.push("");
+    out.push(
+      table(
+        [
+          "schedules",
+          "n",
+          "expected",
+          "completed",
+          "missed",
+          "dup",
+          "lag p50 ms",
+          "lag p99 ms",
+          "lag max ms",
+          "turn start p99 ms",
+          "target",
+        ],
+        scheduleRows,
+      ),
+    );
+  }
   out.push("");
   const t = report.ratios.product_c64_throughput_over_baseline;
   const l = report.ratios.product_c1_p50_over_baseline;
@@ -843,6 +977,8 @@ async function main() {
   const peaks = {};
   await runBaseline(phases, peaks);
   await runProduct(phases, peaks);
+  const scheduleRuns = {};
+  await runSchedules(scheduleRuns, peaks);
   machine.loadavg_at_end = loadavg().map((value) => Math.round(value * 100) / 100);
 
   const counts = await monitor.query(
@@ -875,15 +1011,26 @@ async function main() {
   const prodHigh = phases[`product_c${HIGH}`]?.throughput_per_s;
   const throughputRatio = ratio(prodHigh, baseHigh);
   const latencyRatio = ratio(prod1, base1);
-  const memory = memorySummary(phases, peaks);
+  for (const [id, run] of Object.entries(scheduleRuns)) {
+    if (run.missed > 0) problems.push(`${id}: ${run.missed} occurrence(s) missed`);
+    if (run.duplicated > 0) problems.push(`${id}: ${run.duplicated} duplicated deliveries`);
+    if (run.transcript_prompts_missing > 0) {
+      problems.push(
+        `${id}: ${run.transcript_prompts_missing} delivered prompt(s) not in transcripts`,
+      );
+    }
+    if (!run.created_before_window) warnings.push(`${id}: schedule creation ran into the window`);
+  }
+  const memory = memorySummary(phases, peaks, scheduleRuns);
   const report = {
-    benchmark: "turns",
+    benchmark: "turns and schedules",
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     git: gitInfo(),
     machine,
     settings,
     phases,
+    schedules: scheduleRuns,
     memory_mb: memory,
     ratios: {
       product_c64_throughput_over_baseline: {
@@ -896,6 +1043,16 @@ async function main() {
         target: `<= ${LATENCY_TARGET}`,
         pass: latencyRatio === null ? null : latencyRatio <= LATENCY_TARGET,
       },
+      ...Object.fromEntries(
+        Object.entries(scheduleRuns).map(([id, run]) => [
+          `${id}_fire_lag_p99_ms`,
+          {
+            value: run.fire_lag_ms.p99,
+            target: `<= ${FIRE_LAG_P99_TARGET_MS}, 0 missed, 0 duplicated`,
+            pass: run.pass,
+          },
+        ]),
+      ),
       product_async_intake_over_sync_c64:
         ratio(phases[`product_async_c${HIGH}`]?.intake_per_s, prodHigh) ?? undefined,
     },
@@ -908,7 +1065,7 @@ async function main() {
   if (settings.census) report.census = readCensus(turnCounts);
   if (settings.profile) report.profiles = readProfiles();
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `turns-${stamp}.json`);
+  const file = join(RESULTS_DIR, `bench-${stamp}.json`);
   const text = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(file, text);
   writeFileSync(join(RESULTS_DIR, "latest.json"), text);

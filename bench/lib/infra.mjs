@@ -207,7 +207,7 @@ export async function machineInfo(serverUrl, redis) {
     const { rows } = await client.query("select current_setting('server_version') as v");
     const settings = await client.query(
       `select name, setting from pg_settings where name in
-        ('max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level')`,
+        ('max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'wal_level', 'autovacuum')`,
     );
     return {
       version: rows[0].v,

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeRequestRecord, FakeToolCall } from "@meerkat/fake-provider";
 import { startStack, type Stack } from "../support/stack.js";
+import { jsonResult, toolResultsOf, type SeenResult } from "../support/tool-results.js";
 
 interface RunResult {
   session_id: string;
   text: string;
   tool_calls: number;
-}
-interface SeenResult {
-  content: string;
-  is_error: boolean;
 }
 
 const MODEL = "claude-haiku-4-5";
@@ -54,29 +51,6 @@ describe("the meerkat_schedule_* tools inside a turn", () => {
     return { result: response.body, seen: toolResultsOf(requests.at(-1)), requests };
   }
 
-  function toolResultsOf(request: FakeRequestRecord | undefined): Map<string, SeenResult> {
-    const seen = new Map<string, SeenResult>();
-    const messages = (request?.body["messages"] ?? []) as { content: unknown }[];
-    for (const message of messages) {
-      if (!Array.isArray(message.content)) continue;
-      for (const block of message.content as Record<string, unknown>[]) {
-        if (block["type"] !== "tool_result") continue;
-        seen.set(String(block["tool_use_id"]), {
-          content: String(block["content"]),
-          is_error: block["is_error"] === true,
-        });
-      }
-    }
-    return seen;
-  }
-
-  function json(seen: Map<string, SeenResult>, id: string): Record<string, unknown> {
-    const result = seen.get(id);
-    expect(result, `tool result ${id}`).toBeDefined();
-    expect(result?.is_error, result?.content).toBe(false);
-    return JSON.parse(result?.content ?? "null") as Record<string, unknown>;
-  }
-
   const createArgs = {
     name: "check back later",
     trigger: {
@@ -117,7 +91,7 @@ describe("the meerkat_schedule_* tools inside a turn", () => {
     ]);
     const sessionId = first.result.session_id;
     expect(first.result.tool_calls).toBe(1);
-    const created = json(first.seen, "call_create");
+    const created = jsonResult(first.seen, "call_create");
     expect(created).toMatchObject({
       name: "check back later",
       phase: "active",
@@ -163,10 +137,10 @@ describe("the meerkat_schedule_* tools inside a turn", () => {
       ],
       { sessionId },
     );
-    const listed = json(second.seen, "call_list") as { schedules: { schedule_id: string }[] };
+    const listed = jsonResult(second.seen, "call_list") as { schedules: { schedule_id: string }[] };
     expect(listed.schedules.map((schedule) => schedule.schedule_id)).toContain(scheduleId);
-    expect(json(second.seen, "call_get")).toEqual(created);
-    const occurrences = json(second.seen, "call_occurrences") as {
+    expect(jsonResult(second.seen, "call_get")).toEqual(created);
+    const occurrences = jsonResult(second.seen, "call_occurrences") as {
       occurrences: { phase: string; last_receipt: { stage: string } }[];
     };
     expect(occurrences.occurrences).toHaveLength(3);
@@ -181,7 +155,7 @@ describe("the meerkat_schedule_* tools inside a turn", () => {
       [{ id: "call_create", name: "meerkat_schedule_create", args: createArgs }],
     ]);
     const sessionId = first.result.session_id;
-    const scheduleId = String(json(first.seen, "call_create")["schedule_id"]);
+    const scheduleId = String(jsonResult(first.seen, "call_create")["schedule_id"]);
 
     const second = await turn(
       "schedule-lifecycle-two",
@@ -221,13 +195,13 @@ describe("the meerkat_schedule_* tools inside a turn", () => {
       ],
       { sessionId },
     );
-    expect(json(second.seen, "call_update")).toMatchObject({ name: "renamed", revision: 1 });
+    expect(jsonResult(second.seen, "call_update")).toMatchObject({ name: "renamed", revision: 1 });
     expect(second.seen.get("call_stale")).toEqual({
       is_error: true,
       content: "invalid schedule: schedule revision mismatch: expected 9, found 1",
     });
-    expect(json(second.seen, "call_pause")).toMatchObject({ phase: "paused" });
-    expect(json(second.seen, "call_delete")).toMatchObject({ phase: "deleted", revision: 2 });
+    expect(jsonResult(second.seen, "call_pause")).toMatchObject({ phase: "paused" });
+    expect(jsonResult(second.seen, "call_delete")).toMatchObject({ phase: "deleted", revision: 2 });
     expect(second.seen.get("call_missing")).toEqual({
       is_error: true,
       content: "Schedule not found: 0190f5c2-0000-7000-8000-00000000f00d",

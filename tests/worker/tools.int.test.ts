@@ -5,16 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeRequestRecord, FakeToolCall } from "@meerkat/fake-provider";
 import { waitFor } from "../support/poll.js";
 import { startStack, type Stack } from "../support/stack.js";
+import {
+  errorResult,
+  jsonResult,
+  toolResultsOf,
+  type SeenResult,
+} from "../support/tool-results.js";
 
 interface RunResult {
   session_id: string;
   text: string;
   tool_calls: number;
-}
-
-interface SeenResult {
-  content: string;
-  is_error: boolean;
 }
 
 interface Turn {
@@ -73,39 +74,6 @@ describe("builtin, shell and memory tools through real api and worker processes"
       .requests()
       .filter((request) => JSON.stringify(request.body).includes(marker));
     return { result: response.body, seen: toolResultsOf(requests.at(-1)), requests };
-  }
-
-  function toolResultsOf(request: FakeRequestRecord | undefined): Map<string, SeenResult> {
-    const seen = new Map<string, SeenResult>();
-    const messages = (request?.body["messages"] ?? []) as {
-      role: string;
-      content: unknown;
-    }[];
-    for (const message of messages) {
-      if (!Array.isArray(message.content)) continue;
-      for (const block of message.content as Record<string, unknown>[]) {
-        if (block["type"] !== "tool_result") continue;
-        seen.set(String(block["tool_use_id"]), {
-          content: String(block["content"]),
-          is_error: block["is_error"] === true,
-        });
-      }
-    }
-    return seen;
-  }
-
-  /** The parsed JSON result of a call that must have succeeded. */
-  function json(seen: Map<string, SeenResult>, id: string): Record<string, unknown> {
-    const result = seen.get(id);
-    expect(result, `tool result ${id}`).toBeDefined();
-    expect(result?.is_error, result?.content).toBe(false);
-    return JSON.parse(result?.content ?? "null") as Record<string, unknown>;
-  }
-
-  function error(seen: Map<string, SeenResult>, id: string): string {
-    const result = seen.get(id);
-    expect(result?.is_error, result?.content).toBe(true);
-    return result?.content ?? "";
   }
 
   function offeredTools(request: FakeRequestRecord | undefined): string[] | undefined {
@@ -195,7 +163,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
       );
       expect(created.result.tool_calls).toBe(2);
       expect(created.result.text).toBe("done");
-      const writeTask = json(created.seen, "call_create_1");
+      const writeTask = jsonResult(created.seen, "call_create_1");
       expect(writeTask).toMatchObject({
         subject: "Write the report",
         description: "Draft all sections",
@@ -209,7 +177,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         created_by_session: created.result.session_id,
       });
       expect(Date.parse(String(writeTask["created_at"]))).not.toBeNaN();
-      const reviewTask = json(created.seen, "call_create_2") as {
+      const reviewTask = jsonResult(created.seen, "call_create_2") as {
         id: string;
         priority: string;
       };
@@ -252,9 +220,9 @@ describe("builtin, shell and memory tools through real api and worker processes"
       );
       expect(other.result.session_id).not.toBe(created.result.session_id);
       expect(other.result.tool_calls).toBe(5);
-      const listed = json(other.seen, "call_list") as unknown as { id: string }[];
+      const listed = jsonResult(other.seen, "call_list") as unknown as { id: string }[];
       expect(listed.map((task) => task.id)).toEqual([writeTask["id"]]);
-      const updated = json(other.seen, "call_update");
+      const updated = jsonResult(other.seen, "call_update");
       expect(updated).toMatchObject({
         id: writeTask["id"],
         status: "in_progress",
@@ -267,9 +235,9 @@ describe("builtin, shell and memory tools through real api and worker processes"
       expect(Date.parse(String(updated["updated_at"]))).toBeGreaterThanOrEqual(
         Date.parse(String(writeTask["updated_at"])),
       );
-      expect(error(other.seen, "call_missing")).toContain("Task not found: no-such-task");
-      expect(error(other.seen, "call_bad_status")).toContain("status");
-      expect(json(other.seen, "call_get") as { id: string; status: string }).toMatchObject({
+      expect(errorResult(other.seen, "call_missing")).toContain("Task not found: no-such-task");
+      expect(errorResult(other.seen, "call_bad_status")).toContain("status");
+      expect(jsonResult(other.seen, "call_get") as { id: string; status: string }).toMatchObject({
         id: reviewTask.id,
         status: "pending",
       });
@@ -330,11 +298,11 @@ describe("builtin, shell and memory tools through real api and worker processes"
       ],
       { body: { enable_builtins: true } },
     );
-    const utc = json(seen, "call_utc");
+    const utc = jsonResult(seen, "call_utc");
     expect(utc["timezone"]).toBe("UTC");
     expect(utc["unix_timestamp"]).toBeGreaterThanOrEqual(before);
     expect(String(utc["iso8601"])).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    const tokyo = json(seen, "call_tokyo");
+    const tokyo = jsonResult(seen, "call_tokyo");
     expect(String(tokyo["iso8601"])).toMatch(/\+09:00$/);
     expect(Object.keys(tokyo).sort()).toEqual([
       "date",
@@ -347,7 +315,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
       "weekday",
       "year",
     ]);
-    expect(error(seen, "call_nowhere")).toContain("Nowhere/Land");
+    expect(errorResult(seen, "call_nowhere")).toContain("Nowhere/Land");
   });
 
   describe("shell", () => {
@@ -374,7 +342,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         { body: shellOn },
       );
       const workDir = workDirOf(result.session_id);
-      const echo = json(seen, "call_echo");
+      const echo = jsonResult(seen, "call_echo");
       expect(echo).toMatchObject({
         exit_code: 0,
         stdout: `hello\n${workDir}\n`,
@@ -382,10 +350,10 @@ describe("builtin, shell and memory tools through real api and worker processes"
         timed_out: false,
       });
       expect(typeof echo["duration_secs"]).toBe("number");
-      expect(json(seen, "call_sub")["stdout"]).toBe(`${workDir}/sub/deeper\n`);
-      expect(error(seen, "call_escape")).toContain("outside the session's working directory");
-      expect(error(seen, "call_abs")).toContain("outside the session's working directory");
-      expect(json(seen, "call_exit")).toMatchObject({ exit_code: 3, timed_out: false });
+      expect(jsonResult(seen, "call_sub")["stdout"]).toBe(`${workDir}/sub/deeper\n`);
+      expect(errorResult(seen, "call_escape")).toContain("outside the session's working directory");
+      expect(errorResult(seen, "call_abs")).toContain("outside the session's working directory");
+      expect(jsonResult(seen, "call_exit")).toMatchObject({ exit_code: 3, timed_out: false });
     });
 
     it("kills a command and everything it started when it times out", async () => {
@@ -403,7 +371,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         ],
         { body: shellOn },
       );
-      const slow = json(seen, "call_slow") as {
+      const slow = jsonResult(seen, "call_slow") as {
         exit_code: number | null;
         stdout: string;
         timed_out: boolean;
@@ -435,7 +403,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         ],
         { body: shellOn },
       );
-      const big = json(seen, "call_big") as { stdout: string; exit_code: number };
+      const big = jsonResult(seen, "call_big") as { stdout: string; exit_code: number };
       expect(big.exit_code).toBe(0);
       expect(big.stdout).toContain("output truncated");
       expect(big.stdout.endsWith("aaaaTHE-END\n")).toBe(true);
@@ -448,7 +416,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         [[{ id: "call_env", name: "shell", args: { command: "env" } }]],
         { body: { ...shellOn, shell_env: { PROJECT_NAME: "alpha-project" } } },
       );
-      const stdout = (json(seen, "call_env") as { stdout: string }).stdout;
+      const stdout = (jsonResult(seen, "call_env") as { stdout: string }).stdout;
       const names = stdout
         .split("\n")
         .filter((line) => line.includes("="))
@@ -479,8 +447,8 @@ describe("builtin, shell and memory tools through real api and worker processes"
           ],
           { body: shellOn },
         );
-        expect(json(seen, "call_allowed")["stdout"]).toBe("allowed\n");
-        expect(error(seen, "call_refused")).toContain("rm -rf /tmp/x");
+        expect(jsonResult(seen, "call_allowed")["stdout"]).toBe("allowed\n");
+        expect(errorResult(seen, "call_refused")).toContain("rm -rf /tmp/x");
       } finally {
         await stack.request("PATCH", "/config", {
           shell: { security_mode: null, security_patterns: null },
@@ -508,7 +476,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         { body: shellOn },
       );
       const sessionId = first.result.session_id;
-      const bg = json(first.seen, "call_bg") as {
+      const bg = jsonResult(first.seen, "call_bg") as {
         job_id: string;
         status: string;
         message: string;
@@ -516,7 +484,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
       expect(bg.job_id).toMatch(/^job_[0-9a-f-]{36}$/);
       expect(bg.status).toBe("running");
       expect(bg.message).toContain("shell_job_status");
-      const long = json(first.seen, "call_long") as { job_id: string };
+      const long = jsonResult(first.seen, "call_long") as { job_id: string };
 
       let poll = 0;
       const done = await waitFor(
@@ -535,7 +503,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
             ],
             { sessionId },
           );
-          const status = json(seen, `call_status_${poll}`);
+          const status = jsonResult(seen, `call_status_${poll}`);
           expect(["running", "completed"]).toContain(status["status"]);
           return status["status"] === "completed" ? status : undefined;
         },
@@ -561,14 +529,14 @@ describe("builtin, shell and memory tools through real api and worker processes"
         ],
         { sessionId },
       );
-      const jobs = json(last.seen, "call_jobs") as unknown as { job_id: string }[];
+      const jobs = jsonResult(last.seen, "call_jobs") as unknown as { job_id: string }[];
       expect(jobs.map((job) => job.job_id).sort()).toEqual([bg.job_id, long.job_id].sort());
-      expect(json(last.seen, "call_cancel")).toMatchObject({
+      expect(jsonResult(last.seen, "call_cancel")).toMatchObject({
         job_id: long.job_id,
         status: "cancelled",
       });
-      expect(error(last.seen, "call_unknown")).toContain("do not survive a worker restart");
-      expect(error(last.seen, "call_cancel_again")).toContain("not running");
+      expect(errorResult(last.seen, "call_unknown")).toContain("do not survive a worker restart");
+      expect(errorResult(last.seen, "call_cancel_again")).toContain("not running");
     });
   });
 
@@ -592,7 +560,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         ],
         { body: { enable_memory: true } },
       );
-      const ack = json(saved.seen, "call_save") as { id: string; saved: boolean };
+      const ack = jsonResult(saved.seen, "call_save") as { id: string; saved: boolean };
       expect(ack.saved).toBe(true);
       const { rows } = await stack.db.handle.pool.query<{
         session_id: string;
@@ -632,7 +600,7 @@ describe("builtin, shell and memory tools through real api and worker processes"
         { body: { enable_memory: true } },
       );
       expect(found.result.session_id).not.toBe(saved.result.session_id);
-      const hits = json(found.seen, "call_search") as unknown as Record<string, unknown>[];
+      const hits = jsonResult(found.seen, "call_search") as unknown as Record<string, unknown>[];
       expect(hits).toHaveLength(1);
       expect(hits[0]).toMatchObject({
         content: "The customer's favourite colour is teal",
@@ -642,10 +610,10 @@ describe("builtin, shell and memory tools through real api and worker processes"
         source: "agent",
       });
       expect(hits[0]?.["score"]).toBeGreaterThan(0);
-      const loose = json(found.seen, "call_loose") as unknown as { content: string }[];
+      const loose = jsonResult(found.seen, "call_loose") as unknown as { content: string }[];
       expect(loose.map((hit) => hit.content)).toEqual(["The customer's favourite colour is teal"]);
-      expect(json(found.seen, "call_none")).toEqual([]);
-      expect(error(found.seen, "call_too_many")).toContain("limit");
+      expect(jsonResult(found.seen, "call_none")).toEqual([]);
+      expect(errorResult(found.seen, "call_too_many")).toContain("limit");
     });
   });
 });

@@ -21,6 +21,11 @@ export interface RunContext {
   fence: { turnId: string; epoch: number };
   /** A per-session scratch directory for tools that touch files (shell). */
   workDir: string;
+  /**
+   * Starts a turn on another session of the realm when it is idle and has pending inputs (a
+   * comms tool delivered to its inbox), honouring the realm's `inbox.wake_on_event`.
+   */
+  wake: (sessionId: string) => Promise<unknown>;
 }
 
 /** Whether a tool family is on for this session: the session's explicit choice, else config. */

@@ -316,6 +316,7 @@ async function executeRun(
       flush: () => sink.flush(),
       fence: { turnId: turn.id, epoch: turn.leaseEpoch },
       workDir,
+      wake: deps.wake,
     };
     hooks = deps.services.hooks(run);
     inbox = claimed.hasInbox

@@ -1,3 +1,4 @@
+import { isAppError } from "@meerkat/shared/errors";
 import type { JsonObject } from "@meerkat/shared/llm";
 import type { RunContext } from "../run-context.js";
 
@@ -48,4 +49,18 @@ export function toolError(message: string): ToolOutput {
 /** A JSON result, as the model sees it. */
 export function toolJson(value: unknown): ToolOutput {
   return { content: JSON.stringify(value) };
+}
+
+/**
+ * Runs a tool body that calls a service of the product: the service's refusals (an AppError:
+ * invalid input, not found, a full inbox) are answers the model can act on, so they become an
+ * error result; anything else fails the call through dispatch.
+ */
+export async function serviceResult(call: () => Promise<unknown>): Promise<ToolOutput> {
+  try {
+    return toolJson(await call());
+  } catch (error) {
+    if (isAppError(error)) return toolError(error.message);
+    throw error;
+  }
 }

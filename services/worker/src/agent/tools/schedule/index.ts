@@ -4,7 +4,6 @@
  * agent and an API client see one contract. What the worker adds: the running session (for
  * the `current_session` target) and an id for created schedules derived from the tool call.
  */
-import { isAppError } from "@meerkat/shared/errors";
 import {
   callScheduleTool,
   scheduleToolDefinitions,
@@ -12,36 +11,23 @@ import {
 } from "@meerkat/shared/schedules";
 import { toolEnabled } from "../../run-context.js";
 import { callScopedUuid } from "../builtins/call-id.js";
-import { toolError, toolJson, type Tool, type ToolSource } from "../types.js";
+import { serviceResult, type Tool, type ToolSource } from "../types.js";
 
 function scheduleTool(definition: ScheduleToolDefinition): Tool {
   return {
     name: definition.name,
     description: definition.description,
     inputSchema: definition.inputSchema,
-    async execute(args, ctx) {
-      try {
-        const result = await callScheduleTool(
-          ctx.run.db,
-          ctx.run.session.realmId,
-          definition.name,
-          args,
-          {
-            now: new Date(),
-            currentSessionId: ctx.run.session.id,
-            // A turn re-run after a crash repeats the call with the same id: the schedule it
-            // already created is returned instead of a second one.
-            createId: callScopedUuid("schedule", ctx.run.turn.id, ctx.callId),
-          },
-        );
-        return toolJson(result);
-      } catch (error) {
-        // The service's refusals (invalid schedule, not found, mobs unavailable) are answers
-        // the model can act on; anything else fails the call through dispatch.
-        if (isAppError(error)) return toolError(error.message);
-        throw error;
-      }
-    },
+    execute: (args, ctx) =>
+      serviceResult(() =>
+        callScheduleTool(ctx.run.db, ctx.run.session.realmId, definition.name, args, {
+          now: new Date(),
+          currentSessionId: ctx.run.session.id,
+          // A turn re-run after a crash repeats the call with the same id: the schedule it
+          // already created is returned instead of a second one.
+          createId: callScopedUuid("schedule", ctx.run.turn.id, ctx.callId),
+        }),
+      ),
   };
 }
 

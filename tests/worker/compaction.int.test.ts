@@ -195,4 +195,74 @@ describe("history compaction", () => {
     expect(seen).not.toContain(SUMMARY_HEADER);
     expect(await compactions(id)).toHaveLength(0);
   });
+
+  it("a long tool loop is compacted between its model calls, keeping the prompt and recent rounds", async () => {
+    // Each reply reports 600 input tokens (threshold 200). Boundaries 1 and 2 come after one
+    // and two rounds; with min_turns_between_compactions = 2 the run compacts at boundary 2
+    // (the run's start counts as a compaction point), keeping one round (recent_turn_budget 1).
+    const big = { inputTokens: 600, outputTokens: 5 };
+    stack.fake.enqueue(
+      [
+        {
+          toolCalls: [{ id: "probe_1", name: "probe", args: { note: "C-ROUND-ONE" } }],
+          usage: big,
+        },
+        {
+          toolCalls: [{ id: "probe_2", name: "probe", args: { note: "C-ROUND-TWO" } }],
+          usage: big,
+        },
+        {
+          toolCalls: [{ id: "probe_3", name: "probe", args: { note: "C-ROUND-THREE" } }],
+          usage: big,
+        },
+        { text: "C-DONE", usage: big },
+      ],
+      { contains: "C-TOOL-LOOP" },
+    );
+    // Only the summary call carries the first round without the prompt.
+    stack.fake.enqueue(
+      { text: "SUMMARY-GAMMA: probe was called once with C-ROUND-ONE and failed." },
+      { contains: "C-ROUND-ONE" },
+    );
+    const response = await stack.request<{ session_id: string; text: string; tool_calls: number }>(
+      "POST",
+      "/sessions",
+      { prompt: "C-TOOL-LOOP: call probe until told otherwise", model: MODEL },
+    );
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body).toMatchObject({ text: "C-DONE", tool_calls: 3 });
+    const id = response.body.session_id;
+
+    const calls = stack.fake
+      .requests()
+      .filter((request) => JSON.stringify(request.body).includes("C-TOOL-LOOP"));
+    expect(calls).toHaveLength(4);
+    const [, second, third, fourth] = calls.map((request) => JSON.stringify(request.body));
+    expect(second).toContain("C-ROUND-ONE");
+    expect(second).not.toContain(SUMMARY_HEADER);
+    // Boundary 2: the summary replaces round one; the prompt and round two are verbatim.
+    expect(third).toContain(SUMMARY_HEADER);
+    expect(third).toContain("SUMMARY-GAMMA");
+    expect(third).not.toContain('C-ROUND-ONE"');
+    expect(third).not.toContain("probe_1");
+    expect(third).toContain("probe_2");
+    expect(third).toContain("C-TOOL-LOOP: call probe until told otherwise");
+    // Boundary 3 is one step after the compaction: not compacted again.
+    expect(fourth).toContain("SUMMARY-GAMMA");
+    expect(fourth).toContain("probe_3");
+
+    const summaries = summaryCalls("C-ROUND-ONE");
+    expect(summaries).toHaveLength(1);
+    expect(JSON.stringify(summaries[0]?.body)).not.toContain("C-TOOL-LOOP");
+    const started = await events(id, "compaction_started");
+    expect(started).toHaveLength(1);
+    expect(started[0]?.payload["input_tokens"]).toBe(600);
+    const completed = await events(id, "compaction_completed");
+    expect(completed).toHaveLength(1);
+    expect(completed[0]?.payload).toMatchObject({ messages_before: 5, messages_after: 3 });
+    // Nothing stored changed: the transcript holds every round, and no compaction row exists.
+    const history = await stack.request<{ messages: unknown[] }>("GET", `/sessions/${id}/history`);
+    expect(JSON.stringify(history.body)).toContain("C-ROUND-ONE");
+    expect(await compactions(id)).toHaveLength(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { compactHistory } from "./compaction/compact.js";
+import { BoundaryCompactor } from "./compaction/in-run.js";
 import { createHookRunnerFactory } from "./hooks/engine.js";
 import type { AgentServices } from "./services.js";
 import { resolveSkills } from "./skills/resolve.js";
@@ -19,6 +20,7 @@ export function createAgentServices(
     }),
     extract: extractStructuredOutput,
     compact: compactHistory,
+    boundaryCompactor: (params) => new BoundaryCompactor(params),
     skills: resolveSkills,
   };
 }

@@ -10,6 +10,7 @@ import {
 } from "@meerkat/shared/domain";
 import type { LlmMessage, LlmProvider, LlmToolCall } from "@meerkat/shared/llm";
 import type { BudgetTracker } from "./budget.js";
+import type { BoundaryCompactor } from "./compaction/in-run.js";
 import { runHookOrThrow, type HookRunner } from "./hooks/types.js";
 import { callModel } from "./llm-call.js";
 import type { RunContext } from "./run-context.js";
@@ -42,6 +43,8 @@ export interface LoopParams {
   checkpoint: TurnCheckpoint;
   budget: BudgetTracker;
   state: RunState;
+  /** Compacts the conversation at LLM boundaries when a long run outgrows the window. */
+  compactor?: BoundaryCompactor | undefined;
 }
 
 export interface LoopResult {
@@ -69,6 +72,7 @@ export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
   const conversation: LlmMessage[] = [...params.history, ...params.input];
   let system = params.system;
   let finalText = "";
+  let lastInputTokens = 0;
 
   for (let step = 0; ; step += 1) {
     run.signal.throwIfAborted();
@@ -83,6 +87,8 @@ export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
       if (step >= run.config.agent.max_turns) return stop("turn_limit_reached");
       const exhausted = budget.exhausted();
       if (exhausted) return stop(exhausted);
+      const compacted = await params.compactor?.atBoundary(step, conversation, lastInputTokens);
+      if (compacted) conversation.splice(0, conversation.length, ...compacted);
       run.emit({ type: "turn_started", turn_number: step });
       const pre = await runHookOrThrow(hooks, "pre_llm_request", {
         step,
@@ -139,6 +145,7 @@ export async function runAgentLoop(params: LoopParams): Promise<LoopResult> {
       if (reply.text !== "") run.emit({ type: "text_complete", content: reply.text });
     }
     state.partialText = "";
+    lastInputTokens = reply.usage.inputTokens;
     appendAssistant(reply);
     finalText = reply.text;
 

@@ -394,6 +394,15 @@ async function executeRun(
       hooks,
       history,
       input,
+      compactor: deps.services.boundaryCompactor?.({
+        run,
+        provider,
+        model: session.model,
+        layout: { historyLength: history.length, inputLength: input.length },
+        onUsage: (usage) => {
+          state.usage = addUsage(state.usage, usage);
+        },
+      }),
       takeSteering: () => (inbox ? inbox.takeSteering(state.newMessages) : Promise.resolve([])),
       checkpoint,
       budget,

@@ -1,4 +1,5 @@
 import { AppError } from "@meerkat/shared/errors";
+import type { BoundaryCompactor, BoundaryCompactorParams } from "./compaction/in-run.js";
 import type { Compactor } from "./compaction/types.js";
 import { NO_HOOKS, type HookRunner } from "./hooks/types.js";
 import type { RunContext } from "./run-context.js";
@@ -14,6 +15,8 @@ export interface AgentServices {
   hooks: (run: RunContext) => HookRunner;
   extract: Extractor;
   compact: Compactor;
+  /** Compaction between the LLM calls of one run; absent: a run is never compacted midway. */
+  boundaryCompactor?: ((params: BoundaryCompactorParams) => BoundaryCompactor) | undefined;
   skills: SkillResolver;
 }
 

@@ -7,6 +7,7 @@ import { TurnAbort } from "../turn-lease.js";
 import { CHARS_PER_TOKEN, estimateContentTokens, estimateTokens } from "./estimate.js";
 import { historyView, summarisedHistory } from "./history-view.js";
 import { compactedMemories } from "./memory-index.js";
+import { renderTranscript } from "./render.js";
 import { CONTEXT_WINDOW_SHARE, shouldCompact } from "./policy.js";
 import { countUserTurns, splitForCompaction, type CompactionSplit } from "./split.js";
 import { summarise } from "./summarise.js";
@@ -74,7 +75,7 @@ async function compact(
     provider: input.provider,
     model: input.model,
     previousSummary,
-    older: split.older.map((message) => message.body),
+    older: renderTranscript(split.older.map((message) => message.body)),
     maxTokens: settings.max_summary_tokens,
     onUsage: input.onUsage,
     maxChars:

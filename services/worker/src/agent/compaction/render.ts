@@ -1,4 +1,5 @@
 import { contentText, type ContentInput, type TranscriptMessage } from "@meerkat/shared/domain";
+import type { LlmMessage } from "@meerkat/shared/llm";
 
 /** Longest tool result kept in rendered text: results are often bulky and rarely worth it whole. */
 export const TOOL_RESULT_CHARS = 2_000;
@@ -58,4 +59,54 @@ export function renderTranscript(messages: readonly TranscriptMessage[]): string
     .map(renderMessage)
     .filter((text) => text !== "")
     .join("\n\n");
+}
+
+/** The model's view of a conversation (inside a run) as plain text, like renderTranscript. */
+export function renderLlmMessages(messages: readonly LlmMessage[]): string {
+  return renderTranscript(
+    messages.map((message): TranscriptMessage => {
+      switch (message.role) {
+        case "user":
+          return {
+            role: "user",
+            content:
+              typeof message.content === "string"
+                ? message.content
+                : message.content.map((block) =>
+                    block.type === "text"
+                      ? block
+                      : {
+                          type: "image" as const,
+                          media_type: block.mediaType,
+                          source: "inline" as const,
+                          data: block.data,
+                        },
+                  ),
+          };
+        case "assistant":
+          return {
+            role: "block_assistant",
+            blocks: [
+              ...(message.text === ""
+                ? []
+                : [{ block_type: "text" as const, data: { text: message.text } }]),
+              ...message.toolCalls.map((call) => ({
+                block_type: "tool_use" as const,
+                data: { id: call.id, name: call.name, args: call.args },
+              })),
+            ],
+            stop_reason: "tool_use",
+          };
+        case "tool_results":
+          return {
+            role: "tool_results",
+            results: message.results.map((result) => ({
+              tool_use_id: result.toolCallId,
+              content: result.content,
+              is_error: result.isError,
+            })),
+          };
+      }
+    }),
+  );
 }

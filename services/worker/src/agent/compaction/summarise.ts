@@ -1,9 +1,8 @@
-import type { TranscriptMessage, Usage } from "@meerkat/shared/domain";
+import type { Usage } from "@meerkat/shared/domain";
 import type { LlmProvider } from "@meerkat/shared/llm";
 import { callModel } from "../llm-call.js";
 import type { RunContext } from "../run-context.js";
 import { estimateTextTokens } from "./estimate.js";
-import { renderTranscript } from "./render.js";
 
 export const SUMMARY_SYSTEM_PROMPT =
   "You condense conversations between a user and an AI assistant. Your summary replaces the earlier messages in the assistant's context, so it must carry everything the assistant needs to continue.";
@@ -17,7 +16,8 @@ export interface SummaryRequest {
   model: string;
   /** The summary of an earlier compaction, folded into the new one. */
   previousSummary: string | undefined;
-  older: readonly TranscriptMessage[];
+  /** The older messages to fold in, rendered as text (renderTranscript / renderLlmMessages). */
+  older: string;
   maxTokens: number;
   /** Largest prompt to send, in characters (older text beyond it is dropped, oldest first). */
   maxChars: number;
@@ -33,7 +33,7 @@ function summaryPrompt(request: SummaryRequest): string {
   const previous = request.previousSummary
     ? `<earlier-summary>\n${request.previousSummary}\n</earlier-summary>\n\n`
     : "";
-  let conversation = renderTranscript(request.older);
+  let conversation = request.older;
   const room = Math.max(1_000, request.maxChars - previous.length - SUMMARY_INSTRUCTION.length);
   if (conversation.length > room) {
     conversation = `[… older messages omitted …]\n${conversation.slice(conversation.length - room)}`;

@@ -35,6 +35,13 @@ export function createDb(settings: DbSettings): DbHandle {
   });
   // An idle client that loses its connection emits here; without a listener the process dies.
   pool.on("error", () => undefined);
+  // So does a checked-out client whose connection ends between two queries (a transaction
+  // waiting on other work when Postgres restarts): the pool's idle listener is detached while
+  // it is out. The error needs no handling here: the holder's next query fails with it, the
+  // client is released as broken and the pool discards it.
+  pool.on("connect", (client) => {
+    client.on("error", () => undefined);
+  });
   const db = drizzle(pool, { schema });
   let closed = false;
   return {

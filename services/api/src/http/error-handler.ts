@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isDatabaseConnectionError } from "@meerkat/shared/db";
 import { AppError, httpStatusOf, isAppError, type ErrorCode } from "@meerkat/shared/errors";
 
 export interface ErrorBody {
@@ -85,6 +86,16 @@ export function installErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return sendError(reply, new AppError("BAD_REQUEST", error.message));
+    }
+    if (isDatabaseConnectionError(error)) {
+      // Postgres restarting or failing over: nothing about the request is wrong, retry it.
+      request.log.warn({ err: error }, "database unavailable");
+      return sendError(
+        reply,
+        new AppError("SERVICE_UNAVAILABLE", "Database unavailable — retry shortly", {
+          details: { retry_after_seconds: 1 },
+        }),
+      );
     }
     request.log.error({ err: error }, "unexpected error");
     return sendError(reply, new AppError("INTERNAL_ERROR", "Internal server error"));

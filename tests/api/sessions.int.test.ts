@@ -278,6 +278,52 @@ describe("the sessions API across two api and two worker processes", () => {
     expect(keepAlive.body.error).toContain("keep_alive requires comms_name");
   });
 
+  it("refuses a NUL character anywhere in a body with 400, and stores nothing", async () => {
+    const count = async () => {
+      const { rows } = await stack.db.handle.pool.query<{ n: number }>(
+        "select count(*)::int as n from sessions",
+      );
+      return rows[0]?.n;
+    };
+    const before = await count();
+    for (const body of [
+      { prompt: "a\u0000b" },
+      { prompt: "x", labels: { team: "a\u0000" } },
+      { prompt: "x", provider_params: { "k\u0000": 1 } },
+    ]) {
+      const refused = await stack.request<ErrorBody>("POST", "/sessions", body);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: "BAD_REQUEST" });
+      expect(refused.body.error).toContain("NUL");
+    }
+    // An escaped backslash followed by "u0000" is ordinary text.
+    const text = await create({ prompt: "a literal \\u0000 is fine" });
+    expect(text.text).toContain("\\u0000");
+    expect(await count()).toBe((before ?? 0) + 1);
+  });
+
+  it("takes an empty body with a JSON content type as no body", async () => {
+    const session = await create({ prompt: "to be archived" });
+    const options = { rawBody: "", headers: { "content-type": "application/json" } };
+    const interrupt = await stack.request(
+      "POST",
+      `/sessions/${session.session_id}/interrupt`,
+      undefined,
+      options,
+    );
+    expect(interrupt.status, interrupt.text).toBe(200);
+    const archived = await stack.request(
+      "DELETE",
+      `/sessions/${session.session_id}`,
+      undefined,
+      options,
+    );
+    expect(archived.status, archived.text).toBe(200);
+    const noBody = await stack.request<ErrorBody>("POST", "/sessions", undefined, options);
+    expect(noBody.status).toBe(400);
+    expect(noBody.body.error).toBe("Invalid request body: body is required");
+  });
+
   it("concurrent continues across both APIs: exactly one runs, the rest get 409 SESSION_BUSY", async () => {
     const session = await create({ prompt: "busy base", model: "claude-opus-4-6" });
     stack.fake.enqueue({ text: "slow reply", delayMs: 1_000 }, { model: "claude-opus-4-6" });

@@ -91,6 +91,33 @@ describe("the agent loop", () => {
     ]);
   });
 
+  it("stores a reply and tool arguments carrying NUL characters, with U+FFFD in their place", async () => {
+    stack.fake.enqueue(
+      [
+        { toolCalls: [{ id: "call_nul", name: "no_such_tool", args: { "k\u0000": "v\u0000" } }] },
+        { chunks: ["bin", "\u0000", "ary"] },
+      ],
+      { contains: "nul in the reply" },
+    );
+    const response = await stack.request<RunResult>("POST", "/sessions", {
+      prompt: "nul in the reply",
+      model: "claude-haiku-4-5",
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.text).toBe("bin\uFFFDary");
+    const history = await stack.request<{ messages: unknown[] }>(
+      "GET",
+      `/sessions/${response.body.session_id}/history`,
+    );
+    const stored = JSON.stringify(history.body);
+    expect(stored).toContain("bin\uFFFDary");
+    expect(stored).toContain('"k\uFFFD":"v\uFFFD"');
+    const deltas = (await eventTypes(response.body.session_id))
+      .filter((event) => event.type === "text_delta")
+      .map((event) => event.payload["delta"]);
+    expect(deltas.join("")).toBe("bin\uFFFDary");
+  });
+
   it("retries a 429 after the provider's retry-after, with a retrying event", async () => {
     stack.fake.enqueue(
       [

@@ -389,6 +389,22 @@ describe("builtin, shell and memory tools through real api and worker processes"
       });
     });
 
+    it("a command that prints NUL bytes does not break the turn", async () => {
+      const { result, seen } = await turn(
+        "shell-binary-output",
+        [[{ id: "call_nul", name: "shell", args: { command: "printf 'a\\000b'" } }]],
+        { body: shellOn },
+      );
+      expect(result.text).toBe("done");
+      // The result is JSON text: the model sees the byte escaped, and Postgres stores it so.
+      expect(jsonResult(seen, "call_nul")).toMatchObject({ exit_code: 0, stdout: "a\u0000b" });
+      const history = await stack.request<{ messages: unknown[] }>(
+        "GET",
+        `/sessions/${result.session_id}/history`,
+      );
+      expect(JSON.stringify(history.body)).toContain("a\\\\u0000b");
+    });
+
     it("caps output at max_output_bytes, keeping the last bytes", async () => {
       const { seen } = await turn(
         "shell-with-lots-of-output",

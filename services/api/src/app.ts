@@ -4,6 +4,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "@meerkat/shared/observability";
 import { newId } from "@meerkat/shared/domain";
+import { AppError } from "@meerkat/shared/errors";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installErrorHandling } from "./http/error-handler.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
@@ -39,6 +40,49 @@ export interface AppOptions {
   sseHeartbeatMs: number;
 }
 
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([key, item]) => key.includes("\u0000") || containsNul(item));
+  }
+  return false;
+}
+
+/**
+ * JSON bodies go through fastify's own parser (its prototype-poisoning checks included), with
+ * two differences: an empty body is no body (clients send `Content-Type: application/json` on
+ * DELETE and on POSTs that take none; a route that needs a body then says it is required), and a
+ * string holding U+0000 is refused with 400, since Postgres can store it in neither text nor
+ * jsonb.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = body as string;
+    if (text.trim() === "") {
+      done(null, undefined);
+      return;
+    }
+    void parse(request, text, (error, value) => {
+      if (error) {
+        done(error, undefined);
+      } else if (text.includes("\\u0000") && containsNul(value)) {
+        done(
+          new AppError(
+            "BAD_REQUEST",
+            "Request body must not contain the NUL character (\\u0000): it cannot be stored",
+          ),
+          undefined,
+        );
+      } else {
+        done(null, value);
+      }
+    });
+  });
+}
+
 /**
  * Builds the HTTP app without listening: main.ts listens, tests use `inject` or `listen(0)`.
  * Request schemas are zod: the same schemas validate input and generate /openapi.json.
@@ -56,6 +100,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   });
   // The API speaks JSON only: a text/plain body is refused (400) rather than taken as a string.
   app.removeContentTypeParser("text/plain");
+  installJsonParser(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are documented by schema but not re-validated at runtime (that costs CPU per reply).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

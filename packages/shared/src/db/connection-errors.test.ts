@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseConnectionError } from "./connection-errors.js";
+import { isDatabaseConnectionError, isDatabaseError } from "./connection-errors.js";
 
 function pgError(code: string, message = "pg error"): Error {
   return Object.assign(new Error(message), { code });
@@ -31,5 +31,21 @@ describe("isDatabaseConnectionError", () => {
     );
     expect(isDatabaseConnectionError("Connection terminated")).toBe(false);
     expect(isDatabaseConnectionError(undefined)).toBe(false);
+  });
+
+  it("tells database errors, whose messages carry SQL and parameters, from the rest", () => {
+    const drizzle = Object.assign(new Error("Failed query: insert …"), {
+      query: "insert into t values ($1)",
+      params: ["secret"],
+    });
+    expect(isDatabaseError(drizzle)).toBe(true);
+    const server = Object.assign(new Error("duplicate key value"), {
+      severity: "ERROR",
+      code: "23505",
+    });
+    expect(isDatabaseError(new Error("wrapped", { cause: server }))).toBe(true);
+    expect(isDatabaseError(new Error("Connection terminated unexpectedly"))).toBe(true);
+    expect(isDatabaseError(new Error("provider stream ended without a final event"))).toBe(false);
+    expect(isDatabaseError(Object.assign(new Error("x"), { code: "ENOENT" }))).toBe(false);
   });
 });

@@ -43,3 +43,17 @@ export function isDatabaseConnectionError(error: unknown, depth = 0): boolean {
   }
   return isDatabaseConnectionError((error as { cause?: unknown }).cause, depth + 1);
 }
+
+/**
+ * Whether an error came from the database layer: drizzle's query errors (they carry the SQL and
+ * its parameters), the driver's server errors (a SQLSTATE and severity), or a lost connection.
+ * Such messages belong in logs, not in answers to clients.
+ */
+export function isDatabaseError(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== "object" || depth > 5) return false;
+  const fields = error as { query?: unknown; severity?: unknown; code?: unknown; cause?: unknown };
+  if (typeof fields.query === "string") return true;
+  if (typeof fields.severity === "string" && typeof fields.code === "string") return true;
+  if (isDatabaseConnectionError(error)) return true;
+  return isDatabaseError(fields.cause, depth + 1);
+}

@@ -6,7 +6,7 @@ export {
   type DbSettings,
   type Tx,
 } from "./client.js";
-export { isDatabaseConnectionError } from "./connection-errors.js";
+export { isDatabaseConnectionError, isDatabaseError } from "./connection-errors.js";
 export { ensureDatabase, runMigrations, MIGRATIONS_FOLDER, MIGRATIONS_TABLE } from "./migrate.js";
 export * from "./repositories/realms.js";
 export * from "./repositories/sessions.js";

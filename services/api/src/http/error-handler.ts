@@ -41,7 +41,10 @@ export function describeValidation(context: string, issues: readonly ValidationI
     const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
     const message = issue.message ?? "is invalid";
     const field = path === "" ? context : path;
-    if (/received undefined$/.test(message)) return `${field} is required`;
+    // A missing field, or a missing body (an empty body reaches validation as null).
+    if (/received undefined$/.test(message) || (path === "" && /received null$/.test(message))) {
+      return `${field} is required`;
+    }
     return `${field}: ${message}`;
   });
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : "";

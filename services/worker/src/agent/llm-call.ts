@@ -5,6 +5,7 @@ import {
   type LlmRequest,
   type LlmStreamEvent,
 } from "@meerkat/shared/llm";
+import { storableJson, storableText } from "./storable.js";
 
 export type ModelReply = Extract<LlmStreamEvent, { type: "done" }>;
 
@@ -82,17 +83,22 @@ export async function callModel(options: CallModelOptions): Promise<ModelReply> 
         timeoutMs: callTimeout,
       })) {
         switch (event.type) {
-          case "text_delta":
-            options.onText?.(event.delta);
-            if (options.streamEvents) options.emit({ type: "text_delta", delta: event.delta });
+          case "text_delta": {
+            const delta = storableText(event.delta);
+            options.onText?.(delta);
+            if (options.streamEvents) options.emit({ type: "text_delta", delta });
             break;
+          }
           case "reasoning_delta":
-            if (options.streamEvents) options.emit({ type: "reasoning_delta", delta: event.delta });
+            if (options.streamEvents) {
+              options.emit({ type: "reasoning_delta", delta: storableText(event.delta) });
+            }
             break;
           case "tool_call":
             break;
           case "done":
-            return event;
+            // What the run stores must be storable (see storable.ts).
+            return storableJson(event);
         }
       }
       throw new Error("provider stream ended without a final event");

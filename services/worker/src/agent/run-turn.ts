@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import {
   commitTurnOutcome,
+  isDatabaseError,
   loadTranscriptWithSeq,
   loadTurnCheckpoint,
   releaseTurnLease,
@@ -668,7 +669,10 @@ function outcomeForError(
   return failedOutcome(
     {
       code: "AGENT_ERROR",
-      message: `agent error: ${describeError(error)}`,
+      // A database error's message carries the SQL and its parameters: logged, not answered.
+      message: isDatabaseError(error)
+        ? "agent error: a database operation failed (the worker's log has the cause)"
+        : `agent error: ${describeError(error)}`,
       error_class: "internal",
     },
     state,

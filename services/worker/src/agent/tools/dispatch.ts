@@ -8,6 +8,7 @@ import type { RunContext } from "../run-context.js";
 import { TurnAbort } from "../turn-lease.js";
 import type { ToolSet } from "./registry.js";
 import type { ToolOutput } from "./types.js";
+import { storableText } from "../storable.js";
 
 const MAX_RESULT_CHARS = 100_000;
 
@@ -212,7 +213,9 @@ async function executeOne(input: DispatchInput, call: LlmToolCall): Promise<Tool
     is_error: output.isError ?? false,
   });
   return {
-    content: truncate(typeof post["content"] === "string" ? post["content"] : output.content),
+    content: storableText(
+      truncate(typeof post["content"] === "string" ? post["content"] : output.content),
+    ),
     isError: typeof post["is_error"] === "boolean" ? post["is_error"] : (output.isError ?? false),
   };
 }

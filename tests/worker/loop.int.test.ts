@@ -255,6 +255,30 @@ describe("the agent loop", () => {
     }
   });
 
+  it("refuses budget_limits of the wrong type instead of ignoring them", async () => {
+    for (const [limits, field] of [
+      [{ max_tokens: "a lot" }, "budget_limits.max_tokens"],
+      [{ max_tokens: -5 }, "budget_limits.max_tokens"],
+      [{ max_tool_calls: 1.5 }, "budget_limits.max_tool_calls"],
+      [{ max_duration: "soon" }, "budget_limits.max_duration"],
+    ] as const) {
+      const response = await stack.request<ErrorBody>("POST", "/sessions", {
+        prompt: "bad budget",
+        model: "claude-haiku-4-5",
+        budget_limits: limits,
+      });
+      expect(response.status, JSON.stringify(limits)).toBe(400);
+      expect(response.body.code).toBe("BAD_REQUEST");
+      expect(response.body.error).toContain(field);
+    }
+    const accepted = await stack.request<RunResult>("POST", "/sessions", {
+      prompt: "good budget",
+      model: "claude-haiku-4-5",
+      budget_limits: { max_duration: { secs: 60, nanos: 0 }, max_tokens: 10_000 },
+    });
+    expect(accepted.status).toBe(200);
+  });
+
   it("refuses work on a session whose token budget is spent, with 429 BUDGET_EXHAUSTED", async () => {
     const created = await stack.request<RunResult>("POST", "/sessions", {
       prompt: "spend",

@@ -3,8 +3,33 @@
  * and generate the OpenAPI document. Unknown request fields are ignored, as in the contract.
  */
 import { z } from "zod";
+import { parseDurationMs } from "@meerkat/shared/domain";
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+/**
+ * Per-run budgets (spec: `{max_tokens?, max_duration?, max_tool_calls?}`). A value of the wrong
+ * type is refused rather than ignored: a budget the caller believes is set must be set. The
+ * duration takes milliseconds, a duration string ("90s", "5m") or the reference's `{secs, nanos}`.
+ */
+const budgetLimitsSchema = z
+  .object({
+    max_tokens: nullable(z.number().int().positive()),
+    max_duration: nullable(
+      z.union([
+        z.number().positive(),
+        z.string().refine((text) => (parseDurationMs(text) ?? 0) > 0, {
+          error: 'expected a duration such as "90s", "5m" or "1h30m"',
+        }),
+        z.object({
+          secs: z.number().int().min(0),
+          nanos: z.number().int().min(0).max(999_999_999).optional(),
+        }),
+      ]),
+    ),
+    max_tool_calls: nullable(z.number().int().min(0)),
+  })
+  .catchall(z.unknown());
 
 export const contentBlockSchema = z.union([
   z.object({ type: z.literal("text"), text: z.string() }),
@@ -62,7 +87,7 @@ const turnFields = {
   provider_params: nullable(z.record(z.string(), z.unknown())),
   skill_refs: nullable(z.array(z.unknown())),
   additional_instructions: nullable(z.array(z.string())),
-  budget_limits: nullable(z.record(z.string(), z.unknown())),
+  budget_limits: nullable(budgetLimitsSchema),
   ...toolToggles,
 };
 

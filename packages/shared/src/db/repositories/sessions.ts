@@ -3,6 +3,7 @@ import type { SessionSettings } from "../../domain/settings.js";
 import type { TranscriptMessage } from "../../domain/messages.js";
 import type { TurnInput, TurnKind } from "../../domain/turns.js";
 import type { Db, DbOrTx } from "../client.js";
+import { executePrepared } from "../prepared.js";
 import { messages } from "../schema/messages.js";
 import { sessions } from "../schema/sessions.js";
 
@@ -41,7 +42,9 @@ export async function createSessionWithTurn(
     typeof systemPrompt === "string" && systemPrompt !== ""
       ? JSON.stringify({ role: "system", content: systemPrompt })
       : null;
-  await db.execute(sql`
+  await executePrepared(
+    db,
+    sql`
     with created as (
       insert into sessions (id, realm_id, instance_id, model, provider, settings, labels, message_count)
       values (${session.id}, ${session.realmId}, ${session.instanceId ?? null}, ${session.model},
@@ -59,7 +62,8 @@ export async function createSessionWithTurn(
     select ${turn.id}, created.realm_id, created.id, ${turn.kind}, 'queued',
            ${JSON.stringify(turn.input)}::jsonb, ${turn.requestId ?? null}
     from created
-  `);
+  `,
+  );
 }
 
 export type ContinueOutcome = "queued" | "not_found" | "busy";

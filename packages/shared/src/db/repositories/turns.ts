@@ -4,6 +4,7 @@ import type { RunResult, TerminalTurnStatus, TurnError, TurnStatus } from "../..
 import type { Usage } from "../../domain/usage.js";
 import { toEnvelope, type EventEnvelope } from "../../domain/events.js";
 import type { DbOrTx, Db } from "../client.js";
+import { executePrepared } from "../prepared.js";
 import type { SessionRow } from "./sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
@@ -70,12 +71,14 @@ export async function claimTurnWithContext(
   db: DbOrTx,
   params: ClaimParams,
 ): Promise<ClaimedTurnContext | undefined> {
-  const result = await db.execute<{
+  const result = await executePrepared<{
     turn: Record<string, unknown>;
     session: Record<string, unknown> | null;
     config: Record<string, unknown> | null;
     has_inbox: boolean;
-  }>(sql`
+  }>(
+    db,
+    sql`
     with claimed as (
       update turns set status = 'running', lease_owner = ${params.owner},
         lease_epoch = lease_epoch + 1,
@@ -92,7 +95,8 @@ export async function claimTurnWithContext(
     from claimed
     left join sessions s on s.id = claimed.session_id
     left join realms r on r.id = s.realm_id
-  `);
+  `,
+  );
   const row = result.rows[0];
   if (!row) return undefined;
   return {
@@ -323,7 +327,14 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
     emitted_at: new Date(event.emittedAtMs).toISOString(),
   }));
   const consumed = outcome.consumeInputIds ?? [];
-  const result = await db.execute<{ seqs: (string | number)[] | null; has_pending: boolean }>(sql`
+  // One text for every outcome (the lists travel as parameters): it runs as a prepared statement.
+  const result = await executePrepared<{
+    seqs: (string | number)[] | null;
+    has_pending: boolean;
+    held: boolean;
+  }>(
+    db,
+    sql`
     with fence as (
       update turns set status = ${outcome.status},
         result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
@@ -366,12 +377,12 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
       exists (
         select 1 from session_inputs i
         where i.session_id = ${outcome.sessionId} and i.status = 'pending'
-          and not (i.id = any(${uuidList(consumed)}))
+          and not (i.id = any(${`{${consumed.join(",")}}`}::uuid[]))
       ) as has_pending,
       exists (select 1 from fence) as held
-  `);
-  const row = result.rows[0] as
-    { seqs: (string | number)[] | null; has_pending: boolean; held: boolean } | undefined;
+  `,
+  );
+  const row = result.rows[0];
   if (!row?.held) return { kind: "fenced" };
   const seqs = (row.seqs ?? []).map(Number);
   return {
@@ -387,15 +398,6 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
       ),
     ),
   };
-}
-
-function uuidList(ids: readonly string[]) {
-  return ids.length === 0
-    ? sql`array[]::uuid[]`
-    : sql`array[${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )}]::uuid[]`;
 }
 
 /** Thrown inside the commit transaction to roll it back when the request was cancelled first. */

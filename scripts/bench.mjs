@@ -183,6 +183,10 @@ function serviceEnv(extra) {
     WORKER_CONCURRENCY: String(settings.worker_concurrency),
     DATABASE_POOL_MAX: String(settings.database_pool_max),
     ...(settings.node_options ? { NODE_OPTIONS: settings.node_options } : {}),
+    // Scheduler tuning (SCHEDULER_CLAIM_BATCH, SCHEDULER_DELIVERY_CONCURRENCY, …) passes through.
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => name.startsWith("SCHEDULER_")),
+    ),
     ...extra,
   };
   return env;

@@ -46,6 +46,17 @@ describe("ids", () => {
     expect(a < b).toBe(true);
   });
 
+  it("keeps ids unique, v7 and increasing across many in one millisecond and pool refills", () => {
+    const ids = Array.from({ length: 5_000 }, () => newId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    // The timestamp field is the wall clock (ms), not a counter running ahead of it.
+    const ms = Number.parseInt(ids.at(-1)!.replaceAll("-", "").slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(1_000);
+  });
+
   it("validates realm ids as the contract says", () => {
     expect(realmIdProblem("team-alpha_1")).toBeUndefined();
     expect(realmIdProblem(newRealmId())).toBeUndefined();

@@ -1,12 +1,46 @@
+import { randomFillSync } from "node:crypto";
 import { v7 as uuidv7, validate as uuidValidate } from "uuid";
 
 export type SessionId = string & { readonly __brand: "SessionId" };
 export type TurnId = string & { readonly __brand: "TurnId" };
 export type RealmId = string & { readonly __brand: "RealmId" };
 
-/** Time-ordered UUID (v7), generated in the app so ids sort by creation. */
+/**
+ * Random bytes for ids, drawn from the system CSPRNG a pool at a time: one `randomFillSync` per
+ * 256 ids instead of one `getRandomValues` per id (that call was ~3% of the API's CPU per turn).
+ */
+const POOL_IDS = 256;
+const pool = Buffer.alloc(16 * POOL_IDS);
+let poolOffset = pool.length;
+
+function randomBytes16(): Buffer {
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return bytes;
+}
+
+/** Monotonic state of this process's v7 ids (the same rule as the uuid package's own). */
+const clock = { msecs: -Infinity, seq: 0 };
+
+/**
+ * Time-ordered UUID (v7, RFC 9562), generated in the app so ids sort by creation. Within one
+ * millisecond a 32-bit counter (started at a random value) keeps this process's ids increasing.
+ */
 export function newId(): string {
-  return uuidv7();
+  const random = randomBytes16();
+  const now = Date.now();
+  if (now > clock.msecs) {
+    clock.msecs = now;
+    clock.seq = random.readUInt32BE(6) & 0x7fffffff;
+  } else {
+    clock.seq = (clock.seq + 1) | 0;
+    if (clock.seq === 0) clock.msecs += 1;
+  }
+  return uuidv7({ random, msecs: clock.msecs, seq: clock.seq });
 }
 
 export function isUuid(value: string): boolean {

@@ -13,7 +13,6 @@ import {
 } from "@meerkat/shared/db";
 import {
   newId,
-  parseRealmConfig,
   sessionRef,
   toWireUsage,
   ZERO_USAGE,
@@ -43,6 +42,7 @@ import { HookDeniedError, runHookOrThrow, type HookRunner } from "./hooks/types.
 import { RunInbox } from "./inbox.js";
 import { RetryExhaustedError } from "./llm-call.js";
 import { runAgentLoop, sealUnanswered, type RunState } from "./loop.js";
+import { RealmConfigCache } from "./realm-config-cache.js";
 import type { RunContext } from "./run-context.js";
 import type { AgentServices } from "./services.js";
 import { resolveTools, ToolSet } from "./tools/registry.js";
@@ -67,6 +67,8 @@ export interface TurnRunnerDeps {
   /** Starts the next inbox turn of a session when inputs arrived during this one. */
   wake: (sessionId: string) => Promise<unknown>;
 }
+
+const realmConfigs = new RealmConfigCache();
 
 /** What an attempt produced, before it is committed. */
 interface RunOutcome {
@@ -249,15 +251,6 @@ function freshState(): RunState {
   return { usage: ZERO_USAGE, llmCalls: 0, toolCalls: 0, newMessages: [], partialText: "" };
 }
 
-function safeConfig(raw: unknown, logger: Logger): RealmConfig {
-  try {
-    return parseRealmConfig(raw);
-  } catch (err) {
-    logger.error({ err }, "stored realm config is invalid; using defaults");
-    return parseRealmConfig({});
-  }
-}
-
 function systemPromptFor(
   session: SessionRow,
   config: RealmConfig,
@@ -301,7 +294,12 @@ async function executeRun(
   let inbox: RunInbox | undefined;
   try {
     signal.throwIfAborted();
-    const config = safeConfig(claimed.realmConfig, logger);
+    const config = realmConfigs.get(
+      session.realmId,
+      claimed.realmConfigGeneration,
+      claimed.realmConfig,
+      logger,
+    );
     const workDir = join(deps.settings.workRoot, session.realmId, session.id);
     const run: RunContext = {
       db: deps.db,

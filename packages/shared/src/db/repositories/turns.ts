@@ -59,6 +59,8 @@ export interface ClaimedTurnContext {
   turn: TurnRow;
   session: SessionRow | undefined;
   realmConfig: Record<string, unknown> | undefined;
+  /** The realm config's generation (bumped by every write), undefined without a realm row. */
+  realmConfigGeneration: number | undefined;
   /** Whether the session has pending inbox inputs or any system context (else skip reading them). */
   hasInbox: boolean;
 }
@@ -75,6 +77,7 @@ export async function claimTurnWithContext(
     turn: Record<string, unknown>;
     session: Record<string, unknown> | null;
     config: Record<string, unknown> | null;
+    config_generation: string | number | null;
     has_inbox: boolean;
   }>(
     db,
@@ -88,7 +91,7 @@ export async function claimTurnWithContext(
         and (status = 'queued' or (status = 'running' and lease_expires_at < now()))
       returning *
     )
-    select to_jsonb(claimed) as turn, to_jsonb(s) as session, r.config,
+    select to_jsonb(claimed) as turn, to_jsonb(s) as session, r.config, r.config_generation,
       exists (select 1 from session_inputs i where i.session_id = claimed.session_id and i.status = 'pending')
         or exists (select 1 from session_system_context c where c.session_id = claimed.session_id)
         as has_inbox
@@ -103,6 +106,8 @@ export async function claimTurnWithContext(
     turn: turnFromJson(row.turn),
     session: row.session ? sessionFromJson(row.session) : undefined,
     realmConfig: row.config ?? undefined,
+    realmConfigGeneration:
+      row.config_generation === null ? undefined : Number(row.config_generation),
     hasInbox: row.has_inbox,
   };
 }

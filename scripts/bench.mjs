@@ -31,6 +31,7 @@ import { passLabel, table } from "../bench/lib/report.mjs";
 import { readMemory, RssSampler } from "../bench/lib/rss.mjs";
 import { ratio } from "../bench/lib/stats.mjs";
 import { runScheduleWorkload } from "../bench/lib/schedules.mjs";
+import { compareTransports } from "../bench/lib/transport.mjs";
 import { BASELINE_SCHEMA } from "../bench/baseline/schema.mjs";
 import pg from "pg";
 
@@ -102,6 +103,7 @@ const ALL_PHASES = [
   `product_async_c${HIGH}`,
   "schedules",
   "schedules_aligned",
+  "provider_transport",
 ];
 const selected = (process.env.BENCH_PHASES ?? "")
   .split(",")
@@ -697,6 +699,34 @@ async function runSchedules(scheduleRuns, peaks) {
   await stopAndRecord(procs, peaks);
 }
 
+/**
+ * The provider transport comparison: the OpenAI SDK's streamed call with Node's global fetch and
+ * with the product's transport, against the fake provider, CPU per call (bench/lib/transport.mjs).
+ */
+async function runTransport() {
+  if (!settings.phases.includes("provider_transport")) return null;
+  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    FAKE_PROVIDER_HOST: "127.0.0.1",
+    FAKE_PROVIDER_PORT: "0",
+    FAKE_PROVIDER_LOG_LIMIT: "100",
+  });
+  try {
+    const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
+    log("\n== provider_transport: one SDK call, global fetch vs the product's transport");
+    const result = await compareTransports(match[1], settings.quick ? 1_000 : 3_000);
+    log(
+      `   cpu per call: global fetch ${result.global_fetch.cpu_us_per_call} µs, ` +
+        `product transport ${result.product_transport.cpu_us_per_call} µs (ratio ${result.cpu_ratio})`,
+    );
+    return result;
+  } finally {
+    await fake.stop(15_000);
+  }
+}
+
 /** Reads each process's VmHWM (peak RSS since it started), then stops them. */
 async function stopAndRecord(procs, peaks) {
   for (const proc of procs) {
@@ -934,6 +964,13 @@ function printSummary(report) {
     `latency ratio     product_c1 p50 / baseline_c1 p50 = ${l.value ?? "n/a"}  ` +
       `(target ≤ ${LATENCY_TARGET}: ${passLabel(l.pass)})`,
   );
+  const transport = report.provider_transport;
+  if (transport) {
+    out.push(
+      `provider transport  cpu per SDK call: global fetch ${transport.global_fetch.cpu_us_per_call} µs, ` +
+        `product ${transport.product_transport.cpu_us_per_call} µs (ratio ${transport.cpu_ratio})`,
+    );
+  }
   out.push(`valid run: ${report.valid ? "yes" : `NO (${report.problems.join("; ")})`}`);
   for (const warning of report.warnings) out.push(`warning: ${warning}`);
   process.stdout.write(`${out.join("\n")}\n`);
@@ -983,6 +1020,7 @@ async function main() {
   await runProduct(phases, peaks);
   const scheduleRuns = {};
   await runSchedules(scheduleRuns, peaks);
+  const transport = await runTransport();
   machine.loadavg_at_end = loadavg().map((value) => Math.round(value * 100) / 100);
 
   const counts = await monitor.query(
@@ -1035,6 +1073,7 @@ async function main() {
     settings,
     phases,
     schedules: scheduleRuns,
+    provider_transport: transport,
     memory_mb: memory,
     ratios: {
       product_c64_throughput_over_baseline: {

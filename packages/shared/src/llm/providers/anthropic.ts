@@ -1,5 +1,6 @@
 /** The Anthropic Messages API adapter. */
 import Anthropic from "@anthropic-ai/sdk";
+import { providerFetch } from "../http-fetch.js";
 import type { LlmCallOptions, LlmProvider, LlmRequest, LlmStreamEvent } from "../types.js";
 import { createAnthropicStreamMapper, toAnthropicParams } from "./anthropic-mapping.js";
 import { runStream, throwIfStopped } from "./common.js";
@@ -18,6 +19,7 @@ export function createAnthropicProvider(config: AnthropicProviderConfig): LlmPro
     apiKey: config.apiKey,
     baseURL: config.baseUrl ?? DEFAULT_BASE_URL,
     maxRetries: 0,
+    fetch: providerFetch,
   });
 
   async function* produce(

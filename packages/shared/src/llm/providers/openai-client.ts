@@ -1,6 +1,7 @@
 /** OpenAI SDK client options shared by the Chat Completions and Responses adapters. */
 import type { ClientOptions } from "openai";
 import type { ProviderId } from "../../domain/providers.js";
+import { providerFetch } from "../http-fetch.js";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -18,6 +19,7 @@ export function openAiClientOptions(
     baseURL: baseUrl ?? DEFAULT_BASE_URL,
     adminAPIKey: null,
     maxRetries: 0,
+    fetch: providerFetch,
   };
   if (id !== "openai") {
     options.organization = null;

@@ -1,0 +1,226 @@
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyLlmError } from "./errors.js";
+import { createHttpFetch } from "./http-fetch.js";
+
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+
+const routes = new Map<string, Handler>();
+const seen: {
+  path: string;
+  method: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  port: number;
+}[] = [];
+let server: http.Server;
+let base: string;
+const fetchImpl = createHttpFetch();
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const path = req.url ?? "/";
+      seen.push({
+        path,
+        method: req.method ?? "",
+        headers: req.headers,
+        body,
+        port: req.socket.remotePort ?? 0,
+      });
+      const handler = routes.get(path);
+      if (handler) handler(req, body, res);
+      else res.writeHead(404).end("no route");
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function lastSeen(path: string) {
+  const entry = seen.filter((item) => item.path === path).at(-1);
+  if (!entry) throw new Error(`no request to ${path}`);
+  return entry;
+}
+
+describe("createHttpFetch", () => {
+  it("sends method, headers and body, and returns status, headers and body as fetch does", async () => {
+    routes.set("/echo", (req, body, res) => {
+      res.setHeader("x-multi", ["a", "b"]);
+      res.writeHead(201, "Made", { "content-type": "application/json" });
+      res.end(JSON.stringify({ got: JSON.parse(body) as unknown, ua: req.headers["x-client"] }));
+    });
+    const response = await fetchImpl(`${base}/echo`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Client": "meerkat" },
+      body: JSON.stringify({ hello: "wörld" }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe("Made");
+    expect(response.ok).toBe(true);
+    expect(response.headers.get("x-multi")).toBe("a, b");
+    expect(await response.json()).toEqual({ got: { hello: "wörld" }, ua: "meerkat" });
+    const request = lastSeen("/echo");
+    expect(request.method).toBe("POST");
+    expect(request.headers["content-length"]).toBe(String(Buffer.byteLength('{"hello":"wörld"}')));
+    expect(request.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it("streams the body as it arrives", async () => {
+    let finish: () => void = () => undefined;
+    routes.set("/stream", (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: one\n\n");
+      finish = () => res.end("data: two\n\n");
+    });
+    const response = await fetchImpl(`${base}/stream`, { method: "POST", body: "{}" });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    // The first event is readable while the server still holds the rest.
+    expect(new TextDecoder().decode(first.value as Uint8Array)).toBe("data: one\n\n");
+    finish();
+    let rest = "";
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      rest += new TextDecoder().decode(part.value as Uint8Array);
+    }
+    expect(rest).toBe("data: two\n\n");
+  });
+
+  it("reuses one kept-alive connection for calls in sequence", async () => {
+    routes.set("/ka", (_req, _body, res) => res.end("ok"));
+    for (let i = 0; i < 3; i++) expect(await (await fetchImpl(`${base}/ka`)).text()).toBe("ok");
+    const ports = new Set(seen.filter((item) => item.path === "/ka").map((item) => item.port));
+    expect(ports.size).toBe(1);
+  });
+
+  it("rejects with an AbortError when aborted before the reply, and frees the request", async () => {
+    routes.set("/hang", () => undefined);
+    const controller = new AbortController();
+    const pending = fetchImpl(`${base}/hang`, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    const already = new AbortController();
+    already.abort();
+    await expect(fetchImpl(`${base}/ka`, { signal: already.signal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
+  });
+
+  it("errors the body with an AbortError when aborted mid-stream", async () => {
+    routes.set("/slow", (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: first\n\n");
+    });
+    const controller = new AbortController();
+    const response = await fetchImpl(`${base}/slow`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await expect(reader.read()).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("reports network failures as fetch does: TypeError('fetch failed') with the socket error", async () => {
+    const closed = http.createServer();
+    closed.listen(0, "127.0.0.1");
+    await once(closed, "listening");
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error: unknown = await fetchImpl(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+    expect(classifyLlmError(error)).toMatchObject({ kind: "network", retryable: true });
+  });
+
+  it("errors the body when the server drops the connection mid-stream (a retryable network failure)", async () => {
+    routes.set("/drop", (req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: partial\n\n", () => setTimeout(() => req.socket.destroy(), 10));
+    });
+    const response = await fetchImpl(`${base}/drop`);
+    const text = response.text();
+    const error: unknown = await text.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(classifyLlmError(error)).toMatchObject({ kind: "network", retryable: true });
+  });
+
+  it("gives no body for 204 and decodes a gzip reply", async () => {
+    routes.set("/empty", (_req, _body, res) => res.writeHead(204).end());
+    const empty = await fetchImpl(`${base}/empty`, { method: "DELETE" });
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+    routes.set("/gz", (_req, _body, res) => {
+      res.writeHead(200, { "content-encoding": "gzip", "content-type": "application/json" });
+      res.end(gzipSync(JSON.stringify({ zipped: true })));
+    });
+    expect(await (await fetchImpl(`${base}/gz`)).json()).toEqual({ zipped: true });
+  });
+
+  it("hands Request objects and streamed bodies to the global fetch", async () => {
+    routes.set("/req", (_req, body, res) => res.end(`got ${body}`));
+    const viaRequest = await fetchImpl(new Request(`${base}/req`, { method: "POST", body: "a" }));
+    expect(await viaRequest.text()).toBe("got a");
+    const viaStream = await fetchImpl(`${base}/req`, {
+      method: "POST",
+      body: new Blob(["b"]).stream(),
+      duplex: "half",
+    });
+    expect(await viaStream.text()).toBe("got b");
+  });
+
+  it("carries a real SDK's streamed call and its API errors", async () => {
+    routes.set("/v1/chat/completions", (_req, body, res) => {
+      const params = JSON.parse(body) as { model: string };
+      if (params.model === "denied") {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: "bad key", type: "invalid_request_error" } }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const word of ["Hel", "lo"]) {
+        const chunk = {
+          id: "c",
+          object: "chat.completion.chunk",
+          created: 0,
+          model: "m",
+          choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
+        };
+        res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      }
+      res.end("data: [DONE]\n\n");
+    });
+    const client = new OpenAI({
+      apiKey: "k",
+      baseURL: `${base}/v1`,
+      maxRetries: 0,
+      fetch: fetchImpl,
+    });
+    const stream = await client.chat.completions.create({
+      model: "m",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Hello");
+    expect(lastSeen("/v1/chat/completions").headers.authorization).toBe("Bearer k");
+    const denied: unknown = await client.chat.completions
+      .create({ model: "denied", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(classifyLlmError(denied)).toMatchObject({ kind: "auth", retryable: false });
+  });
+});

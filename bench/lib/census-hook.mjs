@@ -23,7 +23,14 @@ const trace = [];
 
 function traced(kind, name, started) {
   if (traceLimit === 0) return;
-  trace.push([kind, name.slice(0, 80), round3(started), round3(performance.now())]);
+  // Wall-clock ms (time origin + monotonic offset): traces of different processes line up.
+  const origin = performance.timeOrigin;
+  trace.push([
+    kind,
+    name.slice(0, 80),
+    round3(origin + started),
+    round3(origin + performance.now()),
+  ]);
   if (trace.length > traceLimit * 1.5) trace.splice(0, trace.length - traceLimit);
 }
 
@@ -148,6 +155,15 @@ function traceHttp() {
   subscribe("undici:request:trailers", ({ request }) => {
     const started = fetches.get(request);
     if (started !== undefined) traced("fetch", `${request.method} ${request.path}`, started);
+  });
+  const outgoing = new WeakMap();
+  subscribe("http.client.request.start", ({ request }) => {
+    outgoing.set(request, performance.now());
+  });
+  subscribe("http.client.response.finish", ({ request }) => {
+    const started = outgoing.get(request);
+    if (started !== undefined)
+      traced("http-out-headers", `${request.method} ${request.path}`, started);
   });
   const requests = new WeakMap();
   subscribe("http.server.request.start", ({ request }) => {

@@ -1,5 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import OpenAI from "openai";
@@ -155,6 +160,77 @@ describe("createHttpFetch", () => {
     const error: unknown = await text.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(classifyLlmError(error)).toMatchObject({ kind: "network", retryable: true });
+  });
+
+  it("cuts a connection that goes silent, before the reply or mid-stream, as a network failure", async () => {
+    const impatient = createHttpFetch({ idleTimeoutMs: 100 });
+    const before: unknown = await impatient(`${base}/hang`).catch((e: unknown) => e);
+    expect(before).toMatchObject({ message: "fetch failed", cause: { code: "ETIMEDOUT" } });
+    expect(classifyLlmError(before)).toMatchObject({ kind: "network", retryable: true });
+    const response = await impatient(`${base}/slow`);
+    const during: unknown = await response.text().catch((e: unknown) => e);
+    expect(during).toMatchObject({ code: "ETIMEDOUT" });
+    expect(classifyLlmError(during)).toMatchObject({ kind: "network", retryable: true });
+    // A reply that keeps coming is never cut, however long it takes in all.
+    routes.set("/trickle", (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let sent = 0;
+      const timer = setInterval(() => {
+        sent += 1;
+        if (sent < 5) res.write(`data: ${sent}\n\n`);
+        else {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 60);
+    });
+    expect(await (await impatient(`${base}/trickle`)).text()).toBe(
+      "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n",
+    );
+  });
+
+  it("speaks HTTPS with the system's trust store (NODE_EXTRA_CA_CERTS included)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "http-fetch-tls-"));
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    const secure = https.createServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (_req, res) => res.end("secure"),
+    );
+    secure.listen(0, "127.0.0.1");
+    await once(secure, "listening");
+    const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/`;
+    try {
+      // An untrusted certificate is refused, as the global fetch refuses it.
+      const refused: unknown = await fetchImpl(url).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ message: "fetch failed" });
+      // Trusted (as NODE_EXTRA_CA_CERTS would make it), the call goes through.
+      const trusting = createHttpFetch({ ca: readFileSync(join(dir, "cert.pem"), "utf8") });
+      expect(await (await trusting(url)).text()).toBe("secure");
+    } finally {
+      secure.closeAllConnections();
+      await new Promise((resolve) => secure.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives no body for 204 and decodes a gzip reply", async () => {

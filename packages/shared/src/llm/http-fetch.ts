@@ -27,6 +27,16 @@ export interface HttpFetchOptions {
   maxSockets?: number;
   /** Idle sockets kept per origin (default 64). */
   maxFreeSockets?: number;
+  /**
+   * A connection silent this long — no response headers, or no body bytes mid-stream — is cut
+   * with an `ETIMEDOUT` network error (default 300 s, undici's headers and body timeouts).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * PEM certificate authorities trusted for HTTPS instead of Node's store (which already holds
+   * the system's roots and NODE_EXTRA_CA_CERTS, as the global fetch's does).
+   */
+  ca?: string | undefined;
 }
 
 /** Statuses whose response has no body (the Response constructor refuses one). */
@@ -87,7 +97,12 @@ function decoded(res: http.IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
+function idleTimeoutError(ms: number): Error {
+  return Object.assign(new Error(`no data from the server for ${ms} ms`), { code: "ETIMEDOUT" });
+}
+
 export function createHttpFetch(options: HttpFetchOptions = {}): FetchFunction {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 256,
@@ -97,7 +112,9 @@ export function createHttpFetch(options: HttpFetchOptions = {}): FetchFunction {
   };
   const agents: Record<string, http.Agent> = {
     "http:": new http.Agent(agentOptions),
-    "https:": new https.Agent(agentOptions),
+    "https:": new https.Agent(
+      options.ca === undefined ? agentOptions : { ...agentOptions, ca: options.ca },
+    ),
   };
 
   return (input, init) => {
@@ -157,6 +174,13 @@ export function createHttpFetch(options: HttpFetchOptions = {}): FetchFunction {
         }
       });
       signal?.addEventListener("abort", onAbort, { once: true });
+      // Covers the wait for headers and every gap in the body; the socket goes back to the
+      // agent's pool without the timer once the response is done.
+      request.setTimeout(idleTimeoutMs, () => {
+        const error = idleTimeoutError(idleTimeoutMs);
+        if (response) response.destroy(error);
+        request.destroy(error);
+      });
       request.end(payload);
     });
   };

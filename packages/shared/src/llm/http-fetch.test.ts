@@ -111,6 +111,28 @@ describe("createHttpFetch", () => {
     expect(ports.size).toBe(1);
   });
 
+  it("follows the server's keep-alive hint: an idle socket closes before the server closes it", async () => {
+    // Node keeps a socket this long: the hint (2 s) minus its 1 s safety margin.
+    routes.set("/short-ka", (_req, _body, res) => {
+      res.setHeader("keep-alive", "timeout=2");
+      res.end("ok");
+    });
+    routes.set("/long-ka", (_req, _body, res) => {
+      res.setHeader("keep-alive", "timeout=30");
+      res.end("ok");
+    });
+    const fresh = createHttpFetch();
+    for (const path of ["/short-ka", "/long-ka"]) {
+      await (await fresh(`${base}${path}`)).text();
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      await (await fresh(`${base}${path}`)).text();
+    }
+    const ports = (path: string) =>
+      new Set(seen.filter((item) => item.path === path).map((item) => item.port)).size;
+    expect(ports("/short-ka")).toBe(2);
+    expect(ports("/long-ka")).toBe(1);
+  });
+
   it("rejects with an AbortError when aborted before the reply, and frees the request", async () => {
     routes.set("/hang", () => undefined);
     const controller = new AbortController();

@@ -33,6 +33,12 @@ export interface HttpFetchOptions {
    */
   idleTimeoutMs?: number;
   /**
+   * How long an idle kept-alive connection stays open (default 4 s, undici's default); a
+   * server's `Keep-Alive: timeout=` hint shortens it, so a socket is not reused as the server
+   * closes it.
+   */
+  keepAliveIdleMs?: number;
+  /**
    * PEM certificate authorities trusted for HTTPS instead of Node's store (which already holds
    * the system's roots and NODE_EXTRA_CA_CERTS, as the global fetch's does).
    */
@@ -107,6 +113,9 @@ export function createHttpFetch(options: HttpFetchOptions = {}): FetchFunction {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 256,
     maxFreeSockets: options.maxFreeSockets ?? 64,
+    // Node applies a server's keep-alive hint only under an agent timeout; each request
+    // replaces it with the idle timeout below while it runs.
+    timeout: options.keepAliveIdleMs ?? 4_000,
     // The most recently used socket first: the others age out instead of all staying warm.
     scheduling: "lifo" as const,
   };

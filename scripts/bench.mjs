@@ -210,6 +210,20 @@ function startNode(name, args, env) {
   });
 }
 
+/** The instant fake provider as its own process; resolves once it listens, with its /v1 URL. */
+async function startFakeProvider() {
+  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    FAKE_PROVIDER_HOST: "127.0.0.1",
+    FAKE_PROVIDER_PORT: "0",
+    FAKE_PROVIDER_LOG_LIMIT: "100",
+  });
+  const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
+  return { fake, selfHostedUrl: match[1] };
+}
+
 /** A product service, with `npm start`'s command line (scripts/lib.mjs) after the bench flags. */
 function startService(service, env) {
   const [, args] = serviceCommand(service, [], env);
@@ -532,16 +546,7 @@ async function runBaseline(phases, peaks) {
 async function runProduct(phases, peaks) {
   const wanted = settings.phases.filter((id) => id.startsWith("product_"));
   if (wanted.length === 0) return;
-  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "production",
-    FAKE_PROVIDER_HOST: "127.0.0.1",
-    FAKE_PROVIDER_PORT: "0",
-    FAKE_PROVIDER_LOG_LIMIT: "100",
-  });
-  const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
-  const selfHostedUrl = match[1];
+  const { fake, selfHostedUrl } = await startFakeProvider();
   const port = await freePort();
   const env = serviceEnv({
     QUEUE_PREFIX: settings.queue_prefix,
@@ -616,20 +621,12 @@ async function runProduct(phases, peaks) {
 async function runSchedules(scheduleRuns, peaks) {
   const wanted = settings.phases.filter((id) => id.startsWith("schedules"));
   if (wanted.length === 0) return;
-  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "production",
-    FAKE_PROVIDER_HOST: "127.0.0.1",
-    FAKE_PROVIDER_PORT: "0",
-    FAKE_PROVIDER_LOG_LIMIT: "100",
-  });
-  const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
+  const { fake, selfHostedUrl } = await startFakeProvider();
   const port = await freePort();
   const env = serviceEnv({
     QUEUE_PREFIX: settings.queue_prefix,
     MEERKAT_REALM: "bench",
-    SELF_HOSTED_BASE_URL: match[1],
+    SELF_HOSTED_BASE_URL: selfHostedUrl,
     PORT: String(port),
     HOST: "127.0.0.1",
   });
@@ -705,18 +702,10 @@ async function runSchedules(scheduleRuns, peaks) {
  */
 async function runTransport() {
   if (!settings.phases.includes("provider_transport")) return null;
-  const fake = startNode("fake_provider", [join(ROOT, "packages/fake-provider/dist/main.js")], {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "production",
-    FAKE_PROVIDER_HOST: "127.0.0.1",
-    FAKE_PROVIDER_PORT: "0",
-    FAKE_PROVIDER_LOG_LIMIT: "100",
-  });
+  const { fake, selfHostedUrl } = await startFakeProvider();
   try {
-    const match = await fake.waitForLine(/SELF_HOSTED_BASE_URL=(\S+?)\)/, 20_000);
     log("\n== provider_transport: one SDK call, global fetch vs the product's transport");
-    const result = await compareTransports(match[1], settings.quick ? 1_000 : 3_000);
+    const result = await compareTransports(selfHostedUrl, settings.quick ? 1_000 : 3_000);
     log(
       `   cpu per call: global fetch ${result.global_fetch.cpu_us_per_call} µs, ` +
         `product transport ${result.product_transport.cpu_us_per_call} µs (ratio ${result.cpu_ratio})`,

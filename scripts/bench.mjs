@@ -101,6 +101,8 @@ const ALL_PHASES = [
   "product_c1",
   `product_c${HIGH}`,
   `product_async_c${HIGH}`,
+  "baseline_llm_c1",
+  `baseline_llm_c${HIGH}`,
   "schedules",
   "schedules_aligned",
   "provider_transport",
@@ -510,27 +512,36 @@ async function waitForNoActiveTurns(timeoutMs, procs) {
 
 // --- the run ---------------------------------------------------------------------------------
 
-async function runBaseline(phases, peaks) {
-  const wanted = settings.phases.filter((id) => id.startsWith("baseline_"));
+/**
+ * The naive baseline (`baseline_*`), or with `providerBody` the baseline plus one streamed
+ * provider call per turn with the product's own request body (`baseline_llm_*`).
+ */
+async function runBaseline(phases, peaks, { providerBody } = {}) {
+  const system = providerBody ? "baseline_llm" : "baseline";
+  const wanted = settings.phases.filter((id) => id.replace(/_c\d+$/, "") === system);
   if (wanted.length === 0) return;
+  const fake = providerBody ? await startFakeProvider() : null;
   const port = await freePort();
   const env = serviceEnv({
     QUEUE_PREFIX: settings.baseline_prefix,
     PORT: String(port),
     HOST: "127.0.0.1",
+    ...(fake
+      ? { BASELINE_PROVIDER_URL: fake.selfHostedUrl, BASELINE_PROVIDER_BODY: providerBody }
+      : {}),
   });
   const worker = startNode("baseline_worker", [join(ROOT, "bench/baseline/worker.mjs")], env);
   const api = startNode("baseline_api", [join(ROOT, "bench/baseline/api.mjs")], env);
-  const procs = [api, worker];
+  const procs = fake ? [api, worker, fake.fake] : [api, worker];
   const base = `http://127.0.0.1:${port}`;
   await Promise.all([
     worker.waitForLine(/^baseline worker ready/, 30_000),
     waitForHealth(api, `${base}/health`),
   ]);
-  await firstTurn("baseline", `${base}/turns`, procs);
-  await warmUpSystem("baseline", `${base}/turns`, procs);
+  await firstTurn(system, `${base}/turns`, procs);
+  await warmUpSystem(system, `${base}/turns`, procs);
   for (const id of wanted) {
-    const concurrency = id === "baseline_c1" ? 1 : HIGH;
+    const concurrency = id.endsWith("_c1") ? 1 : HIGH;
     phases[id] = await runPhase(id, {
       system: "baseline",
       url: `${base}/turns`,
@@ -543,9 +554,25 @@ async function runBaseline(phases, peaks) {
   await stopAndRecord(procs, peaks);
 }
 
+/** The body of the fake provider's last Chat Completions request: what a product turn sends. */
+async function lastProviderRequestBody(selfHostedUrl) {
+  const { status, text } = await httpRequest(`${new URL(selfHostedUrl).origin}/_fake/requests`);
+  if (status !== 200) throw new Error(`fake provider request log: HTTP ${status}`);
+  const request = JSON.parse(text)
+    .requests.filter((entry) => entry.path?.endsWith("/chat/completions"))
+    .at(-1);
+  if (!request?.body) throw new Error("the fake provider logged no Chat Completions request");
+  return JSON.stringify(request.body);
+}
+
+/**
+ * The product's phases. Returns the provider request body of a product turn when a
+ * `baseline_llm_*` phase needs it (then the product starts for one turn even with no phase).
+ */
 async function runProduct(phases, peaks) {
   const wanted = settings.phases.filter((id) => id.startsWith("product_"));
-  if (wanted.length === 0) return;
+  const needBody = settings.phases.some((id) => id.startsWith("baseline_llm_"));
+  if (wanted.length === 0 && !needBody) return null;
   const { fake, selfHostedUrl } = await startFakeProvider();
   const port = await freePort();
   const env = serviceEnv({
@@ -561,7 +588,12 @@ async function runProduct(phases, peaks) {
   const base = `http://127.0.0.1:${port}`;
   await waitForHealth(api, `${base}/health`);
   await firstTurn("product", `${base}/sessions`, procs);
-  await warmUpSystem("product", `${base}/sessions`, procs);
+  const providerBody = needBody ? await lastProviderRequestBody(selfHostedUrl) : null;
+  if (providerBody) {
+    const tools = JSON.parse(providerBody).tools?.length ?? 0;
+    log(`product: provider request body ${providerBody.length} bytes, ${tools} tools`);
+  }
+  if (wanted.length > 0) await warmUpSystem("product", `${base}/sessions`, procs);
 
   for (const id of wanted) {
     await waitForNoActiveTurns(120_000, procs);
@@ -612,6 +644,7 @@ async function runProduct(phases, peaks) {
   }
   await waitForNoActiveTurns(120_000, procs);
   await stopAndRecord(procs, peaks);
+  return providerBody;
 }
 
 /**
@@ -953,6 +986,13 @@ function printSummary(report) {
     `latency ratio     product_c1 p50 / baseline_c1 p50 = ${l.value ?? "n/a"}  ` +
       `(target ≤ ${LATENCY_TARGET}: ${passLabel(l.pass)})`,
   );
+  const llmT = report.ratios.product_c64_throughput_over_baseline_llm;
+  const llmL = report.ratios.product_c1_p50_over_baseline_llm;
+  if (llmT !== undefined || llmL !== undefined) {
+    out.push(
+      `against baseline_llm (no target)  throughput ${llmT ?? "n/a"}, c1 p50 ${llmL ?? "n/a"}`,
+    );
+  }
   const transport = report.provider_transport;
   if (transport) {
     out.push(
@@ -1006,7 +1046,8 @@ async function main() {
   const phases = {};
   const peaks = {};
   await runBaseline(phases, peaks);
-  await runProduct(phases, peaks);
+  const providerBody = await runProduct(phases, peaks);
+  if (providerBody) await runBaseline(phases, peaks, { providerBody });
   const scheduleRuns = {};
   await runSchedules(scheduleRuns, peaks);
   const transport = await runTransport();
@@ -1042,6 +1083,8 @@ async function main() {
   const prodHigh = phases[`product_c${HIGH}`]?.throughput_per_s;
   const throughputRatio = ratio(prodHigh, baseHigh);
   const latencyRatio = ratio(prod1, base1);
+  const llmHigh = phases[`baseline_llm_c${HIGH}`]?.throughput_per_s;
+  const llm1 = phases.baseline_llm_c1?.latency_ms.p50;
   for (const [id, run] of Object.entries(scheduleRuns)) {
     if (run.missed > 0) problems.push(`${id}: ${run.missed} occurrence(s) missed`);
     if (run.duplicated > 0) problems.push(`${id}: ${run.duplicated} duplicated deliveries`);
@@ -1085,6 +1128,9 @@ async function main() {
           },
         ]),
       ),
+      // Informational (no target): against the baseline that also makes the provider call.
+      product_c64_throughput_over_baseline_llm: ratio(prodHigh, llmHigh) ?? undefined,
+      product_c1_p50_over_baseline_llm: ratio(prod1, llm1) ?? undefined,
       product_async_intake_over_sync_c64:
         ratio(phases[`product_async_c${HIGH}`]?.intake_per_s, prodHigh) ?? undefined,
     },

@@ -34,5 +34,7 @@ export function baselineEnv(env = process.env) {
     host: env.HOST ?? "127.0.0.1",
     queueName: "bench-turn",
     doneChannel: `${prefix}:done`,
+    providerUrl: env.BASELINE_PROVIDER_URL,
+    providerBody: env.BASELINE_PROVIDER_BODY,
   };
 }

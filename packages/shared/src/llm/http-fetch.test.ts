@@ -5,12 +5,12 @@ import http from "node:http";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyLlmError } from "./errors.js";
-import { createHttpFetch } from "./http-fetch.js";
+import { createHttpFetch, proxyFromEnv } from "./http-fetch.js";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
@@ -24,7 +24,41 @@ const seen: {
 }[] = [];
 let server: http.Server;
 let base: string;
-const fetchImpl = createHttpFetch();
+// Direct, whatever proxy the machine's environment names.
+const fetchImpl = createHttpFetch({ proxy: undefined });
+
+/** A self-signed certificate for 127.0.0.1 (openssl), in a temporary directory. */
+function selfSigned(): { dir: string; key: Buffer; cert: Buffer; ca: string } {
+  const dir = mkdtempSync(join(tmpdir(), "http-fetch-tls-"));
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
+  const cert = readFileSync(join(dir, "cert.pem"));
+  return { dir, key: readFileSync(join(dir, "key.pem")), cert, ca: cert.toString("utf8") };
+}
+
+async function closeServer(target: http.Server): Promise<void> {
+  target.closeAllConnections();
+  await new Promise((resolve) => target.close(resolve));
+}
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -212,32 +246,8 @@ describe("createHttpFetch", () => {
   });
 
   it("speaks HTTPS with the system's trust store (NODE_EXTRA_CA_CERTS included)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "http-fetch-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    const secure = https.createServer(
-      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-      (_req, res) => res.end("secure"),
-    );
+    const { dir, key, cert, ca } = selfSigned();
+    const secure = https.createServer({ key, cert }, (_req, res) => res.end("secure"));
     secure.listen(0, "127.0.0.1");
     await once(secure, "listening");
     const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/`;
@@ -246,11 +256,10 @@ describe("createHttpFetch", () => {
       const refused: unknown = await fetchImpl(url).catch((e: unknown) => e);
       expect(refused).toMatchObject({ message: "fetch failed" });
       // Trusted (as NODE_EXTRA_CA_CERTS would make it), the call goes through.
-      const trusting = createHttpFetch({ ca: readFileSync(join(dir, "cert.pem"), "utf8") });
+      const trusting = createHttpFetch({ ca, proxy: undefined });
       expect(await (await trusting(url)).text()).toBe("secure");
     } finally {
-      secure.closeAllConnections();
-      await new Promise((resolve) => secure.close(resolve));
+      await closeServer(secure);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -320,5 +329,148 @@ describe("createHttpFetch", () => {
       .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(classifyLlmError(denied)).toMatchObject({ kind: "auth", retryable: false });
+  });
+});
+
+describe("proxyFromEnv", () => {
+  it("reads the proxy variables as undici does", () => {
+    expect(proxyFromEnv({})).toBeUndefined();
+    expect(proxyFromEnv({ HTTPS_PROXY: " ", NO_PROXY: "x" })).toBeUndefined();
+    expect(proxyFromEnv({ HTTP_PROXY: "http://p:1", NO_PROXY: "a,.b" })).toEqual({
+      httpProxy: "http://p:1",
+      httpsProxy: "http://p:1",
+      noProxy: "a,.b",
+    });
+    expect(proxyFromEnv({ HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:2" })).toEqual({
+      httpProxy: undefined,
+      httpsProxy: "http://lower:2",
+      noProxy: undefined,
+    });
+  });
+});
+
+describe("createHttpFetch behind an egress proxy", () => {
+  // A forward proxy as egress proxies work: absolute-form requests for http: targets, CONNECT
+  // tunnels for https: ones. It records what it carried.
+  let proxy: http.Server;
+  let proxyUrl: string;
+  const carried: string[] = [];
+
+  beforeAll(async () => {
+    proxy = http.createServer((req, res) => {
+      carried.push(`${req.method ?? ""} ${req.url ?? ""}`);
+      const upstream = http.request(
+        new URL(req.url ?? ""),
+        { method: req.method, headers: req.headers },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on("error", () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    proxy.on("connect", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      carried.push(`CONNECT ${req.url ?? ""}`);
+      const [host = "", port = "0"] = (req.url ?? "").split(":");
+      const upstream = net.connect(Number(port), host, () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    proxy.listen(0, "127.0.0.1");
+    await once(proxy, "listening");
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await closeServer(proxy);
+  });
+
+  it("sends http: calls through the proxy, a real SDK's streamed call included", async () => {
+    routes.set("/v1/chat/completions", (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = {
+        id: "c",
+        object: "chat.completion.chunk",
+        created: 0,
+        model: "m",
+        choices: [{ index: 0, delta: { content: "via proxy" }, finish_reason: null }],
+      };
+      res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+    });
+    const viaProxy = createHttpFetch({ proxy: proxyFromEnv({ HTTP_PROXY: proxyUrl }) });
+    const client = new OpenAI({
+      apiKey: "k",
+      baseURL: `${base}/v1`,
+      maxRetries: 0,
+      fetch: viaProxy,
+    });
+    const stream = await client.chat.completions.create({
+      model: "m",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("via proxy");
+    expect(carried).toContain(`POST ${base}/v1/chat/completions`);
+    expect(lastSeen("/v1/chat/completions").headers.authorization).toBe("Bearer k");
+  });
+
+  it("tunnels https: calls with CONNECT, trusting the given CA", async () => {
+    const { dir, key, cert, ca } = selfSigned();
+    const secure = https.createServer({ key, cert }, (_req, res) => res.end("secure via tunnel"));
+    secure.listen(0, "127.0.0.1");
+    await once(secure, "listening");
+    const authority = `127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    try {
+      const env = { HTTPS_PROXY: proxyUrl };
+      const untrusting = createHttpFetch({ proxy: proxyFromEnv(env) });
+      const refused: unknown = await untrusting(`https://${authority}/`).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ message: "fetch failed" });
+      const trusting = createHttpFetch({ ca, proxy: proxyFromEnv(env) });
+      expect(await (await trusting(`https://${authority}/`)).text()).toBe("secure via tunnel");
+      expect(carried.filter((line) => line === `CONNECT ${authority}`)).toHaveLength(2);
+    } finally {
+      await closeServer(secure);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reaches NO_PROXY hosts directly", async () => {
+    routes.set("/direct", (_req, _body, res) => res.end("direct"));
+    const before = carried.length;
+    const bypassing = createHttpFetch({
+      proxy: proxyFromEnv({ HTTP_PROXY: proxyUrl, NO_PROXY: "example.com,127.0.0.1" }),
+    });
+    expect(await (await bypassing(`${base}/direct`)).text()).toBe("direct");
+    expect(carried).toHaveLength(before);
+  });
+
+  it("cuts a silent tunnelled connection as a network failure", async () => {
+    const { dir, key, cert, ca } = selfSigned();
+    const silent = https.createServer({ key, cert }, () => undefined);
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    try {
+      const impatient = createHttpFetch({
+        ca,
+        idleTimeoutMs: 300,
+        proxy: proxyFromEnv({ HTTPS_PROXY: proxyUrl }),
+      });
+      const failure: unknown = await impatient(url).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TypeError);
+      expect(failure).toMatchObject({ message: "fetch failed" });
+      expect(classifyLlmError(failure)).toMatchObject({ retryable: true });
+    } finally {
+      await closeServer(silent);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

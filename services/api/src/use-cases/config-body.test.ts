@@ -67,6 +67,36 @@ describe("validateConfig", () => {
     );
   });
 
+  it("refuses waits longer than a timer can hold, and retention past any timestamp", () => {
+    const { code, message } = rejection(() =>
+      validateConfig({
+        retry: { call_timeout: "25d", max_delay: 2_073_600_001 },
+        tools: { tool_timeouts: { shell: "30d" } },
+        shell: { timeout_secs: 2_073_601 },
+        events: { retention: "36501d" },
+      }),
+    );
+    expect(code).toBe("BAD_REQUEST");
+    expect(message).toMatch(
+      /^Invalid config: tools\.tool_timeouts\.shell: must be at most 24d .*; retry\.max_delay: .*; retry\.call_timeout: .*; shell\.timeout_secs: must be at most 2073600 seconds .*; events\.retention: must be at most 36500d$/,
+    );
+    // The limits themselves are accepted.
+    const config = validateConfig({
+      retry: { call_timeout: "24d" },
+      shell: { timeout_secs: 2_073_600 },
+      hooks: { default_timeout_ms: 2_073_600_000 },
+      events: { retention: "36500d" },
+    });
+    expect(config.retry.call_timeout).toBe("24d");
+  });
+
+  it("reports shape errors alone when the config does not parse", () => {
+    expect(
+      rejection(() => validateConfig({ retry: { call_timeout: "25d" }, agent: { max_turns: "x" } }))
+        .message,
+    ).toMatch(/^Invalid config: agent\.max_turns: [^;]*$/);
+  });
+
   it("names the root when the config is not an object", () => {
     expect(rejection(() => validateConfig([1, 2])).message).toMatch(
       /^Invalid config: config: .*expected object/,

@@ -3,7 +3,12 @@
  * that every problem with a config is reported here the same way: 400 "Invalid config: …".
  */
 import { z } from "zod";
-import { isJsonObject, realmConfigSchema, type RealmConfig } from "@meerkat/shared/domain";
+import {
+  isJsonObject,
+  parseDurationMs,
+  realmConfigSchema,
+  type RealmConfig,
+} from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 
 /** The generation a writer last saw; null or absent means "whatever is current". */
@@ -70,9 +75,61 @@ export function readPatchConfigBody(body: unknown): ConfigWrite<unknown> {
   return unwrap(body, "patch");
 }
 
-/** Validates and normalises (defaults filled, unknown keys dropped); 400 naming each problem. */
+const DAY_MS = 86_400_000;
+/**
+ * Settings the runtime waits on with a timer. Node.js timers hold at most 2^31 - 1 ms (24.8
+ * days) and fire at once beyond it, so a longer value would time every LLM call or tool out.
+ */
+const MAX_TIMER_MS = 24 * DAY_MS;
+/** Beyond this, "now minus retention" is no longer a timestamp Postgres can hold. */
+const MAX_RETENTION_MS = 36_500 * DAY_MS;
+
+/**
+ * What a write must also satisfy beyond the stored shape: values the runtime can honour. Reading
+ * stays lenient (realmConfigSchema), so a stored config past these limits still reads and can
+ * be repaired by a PATCH.
+ */
+const writableConfigSchema = realmConfigSchema.superRefine((config, ctx) => {
+  const atMost = (
+    path: PropertyKey[],
+    value: number | string | undefined,
+    maxMs: number,
+    shown: string,
+  ) => {
+    const ms = value === undefined ? undefined : parseDurationMs(value);
+    if (ms !== undefined && ms > maxMs) {
+      ctx.addIssue({ code: "custom", path, message: `must be at most ${shown}` });
+    }
+  };
+  const timer = "24d (a longer timer cannot be honoured)";
+  atMost(["tools", "default_timeout"], config.tools.default_timeout, MAX_TIMER_MS, timer);
+  for (const [name, timeout] of Object.entries(config.tools.tool_timeouts)) {
+    atMost(["tools", "tool_timeouts", name], timeout, MAX_TIMER_MS, timer);
+  }
+  atMost(["retry", "initial_delay"], config.retry.initial_delay, MAX_TIMER_MS, timer);
+  atMost(["retry", "max_delay"], config.retry.max_delay, MAX_TIMER_MS, timer);
+  atMost(["retry", "call_timeout"], config.retry.call_timeout, MAX_TIMER_MS, timer);
+  atMost(
+    ["shell", "timeout_secs"],
+    config.shell.timeout_secs * 1000,
+    MAX_TIMER_MS,
+    `${MAX_TIMER_MS / 1000} seconds (24 days; a longer timer cannot be honoured)`,
+  );
+  atMost(
+    ["hooks", "default_timeout_ms"],
+    config.hooks.default_timeout_ms,
+    MAX_TIMER_MS,
+    `${MAX_TIMER_MS} ms (24 days; a longer timer cannot be honoured)`,
+  );
+  atMost(["events", "retention"], config.events.retention, MAX_RETENTION_MS, "36500d");
+});
+
+/**
+ * Validates and normalises (defaults filled, unknown keys dropped) a config about to be
+ * written; 400 naming each problem.
+ */
 export function validateConfig(value: unknown): RealmConfig {
-  const parsed = realmConfigSchema.safeParse(value);
+  const parsed = writableConfigSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   throw new AppError("BAD_REQUEST", `Invalid config: ${describeIssues(issues)}`, {

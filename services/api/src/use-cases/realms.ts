@@ -1,4 +1,5 @@
 import { findRealm, listRealms } from "@meerkat/shared/db";
+import { realmIdProblem } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 import type { ServiceDeps } from "./deps.js";
 
@@ -36,6 +37,9 @@ export async function getRealmConnectionSet(
   deps: ServiceDeps,
   realmId: string,
 ): Promise<RealmConnectionSet> {
+  // Every stored realm passed these rules at start-up; a malformed id is a bad request.
+  const problem = realmIdProblem(realmId);
+  if (problem) throw new AppError("BAD_REQUEST", `Invalid realm id '${realmId}': ${problem}`);
   const row = await findRealm(deps.db, realmId);
   if (!row) throw new AppError("NOT_FOUND", `Realm not found: ${realmId}`);
   return { realm_id: row.id, backends: {}, auth_profiles: {}, bindings: {} };

@@ -27,7 +27,12 @@ export function registerRealmRoutes(root: FastifyInstance, deps: ServiceDeps): v
         tags: ["realms"],
         summary: "Read one realm's connection set",
         params: realmIdParamsSchema,
-        response: { 200: realmConnectionSetSchema, 404: errorBodySchema, 500: errorBodySchema },
+        response: {
+          200: realmConnectionSetSchema,
+          400: errorBodySchema,
+          404: errorBodySchema,
+          500: errorBodySchema,
+        },
       },
     },
     (request) => getRealmConnectionSet(deps, request.params.id),

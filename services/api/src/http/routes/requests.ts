@@ -32,10 +32,11 @@ export function registerRequestRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
     async (request) => {
       const requestId = request.params.request_id;
+      const notFound = () => new AppError("NOT_FOUND", `request not found: ${requestId}`);
+      // No header value holds U+0000 (nor can Postgres compare one), so no such request exists.
+      if (requestId.includes("\u0000")) throw notFound();
       const cancelled = await cancelRequest(deps.db, deps.realm.realmId, requestId);
-      if (cancelled.outcome === "not_found") {
-        throw new AppError("NOT_FOUND", `request not found: ${requestId}`);
-      }
+      if (cancelled.outcome === "not_found") throw notFound();
       if (cancelled.outcome === "already_terminal") {
         return { request_id: requestId, cancelled: false, reason: "already_terminal" as const };
       }

@@ -18,10 +18,11 @@ function parseCursor(
   const raw = Array.isArray(header) ? header[0] : header;
   if (raw !== undefined && raw.trim() !== "") {
     const value = raw.trim();
-    if (!/^\d+$/.test(value)) {
+    // Seqs are safe integers; a larger cursor would round to another one (?after= refuses it too).
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
       throw new AppError(
         "BAD_REQUEST",
-        `Invalid Last-Event-ID '${value}': expected a non-negative integer`,
+        `Invalid Last-Event-ID '${value}': expected a non-negative integer up to ${Number.MAX_SAFE_INTEGER}`,
       );
     }
     return Number(value);

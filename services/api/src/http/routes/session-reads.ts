@@ -28,16 +28,28 @@ const DEFAULT_LIST_LIMIT = 100;
 /** How long an interrupt waits for the turn to end, so the session is idle when it answers. */
 const INTERRUPT_WAIT_MS = 5_000;
 
-function parseLabelFilters(raw: string | string[] | undefined): Record<string, string> {
-  const filters: Record<string, string> = {};
+/**
+ * `label=key=value` filters, all of which must match. Undefined when two of them want different
+ * values for one key: no session can match them all.
+ */
+function parseLabelFilters(raw: string | string[] | undefined): Record<string, string> | undefined {
+  const filters = new Map<string, string>();
+  let satisfiable = true;
   for (const pair of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
     const eq = pair.indexOf("=");
     if (eq <= 0) {
       throw new AppError("BAD_REQUEST", `malformed label filter, expected key=value: ${pair}`);
     }
-    filters[pair.slice(0, eq)] = pair.slice(eq + 1);
+    // Postgres cannot hold U+0000 in jsonb, and no stored label contains it.
+    if (pair.includes("\u0000")) {
+      throw new AppError("BAD_REQUEST", "malformed label filter: it must not contain U+0000");
+    }
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (filters.has(key) && filters.get(key) !== value) satisfiable = false;
+    filters.set(key, value);
   }
-  return filters;
+  return satisfiable ? Object.fromEntries(filters) : undefined;
 }
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -64,9 +76,11 @@ export function registerSessionReadRoutes(root: FastifyInstance, deps: ServiceDe
       },
     },
     async (request) => {
+      const labels = parseLabelFilters(request.query.label);
+      if (!labels) return { sessions: [] };
       const rows = await listSessions(deps.db, {
         realmId,
-        labels: parseLabelFilters(request.query.label),
+        labels,
         limit: request.query.limit ?? DEFAULT_LIST_LIMIT,
         offset: request.query.offset ?? 0,
       });

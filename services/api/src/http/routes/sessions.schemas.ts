@@ -166,9 +166,23 @@ export const errorBodySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * A non-negative decimal integer query parameter, given once. Stricter than z.coerce.number(),
+ * which reads "" as 0, "1e3" and "0x10" as numbers and a repeated parameter as NaN: a query
+ * cursor reads exactly like a Last-Event-ID.
+ */
+function queryInteger(min: number, max: number) {
+  return z
+    .string({ error: "expected a single non-negative integer" })
+    .regex(/^\d+$/, { error: "expected a non-negative integer" })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ description: `A decimal integer from ${min} to ${max}` });
+}
+
 export const listSessionsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1_000).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
+  limit: queryInteger(1, 1_000).optional(),
+  offset: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
   /** Repeatable `label=key=value`; every pair must match. */
   label: z.union([z.string(), z.array(z.string())]).optional(),
 });
@@ -188,8 +202,8 @@ export const sessionSummarySchema = z.object({
 export const sessionListSchema = z.object({ sessions: z.array(sessionSummarySchema) });
 
 export const historyQuerySchema = z.object({
-  offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(0).max(10_000).optional(),
+  offset: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
+  limit: queryInteger(0, 10_000).optional(),
 });
 
 export const historySchema = z.object({
@@ -203,7 +217,7 @@ export const historySchema = z.object({
 });
 
 export const eventsQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).optional(),
+  after: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const sessionStatusSchema = z.object({

@@ -7,6 +7,7 @@
 import type { DbOrTx } from "../db/client.js";
 import { findSession } from "../db/repositories/sessions.js";
 import { resolveSessionLocator } from "../domain/ids.js";
+import { parseProviderId, PROVIDER_IDS } from "../domain/providers.js";
 import { normalizeTrigger } from "../domain/schedule/trigger.js";
 import type { TriggerSpec } from "../domain/schedule/trigger-types.js";
 import { AppError } from "../errors/index.js";
@@ -17,8 +18,11 @@ import type {
   MissingTargetPolicy,
   OverlapPolicy,
   SessionAction,
+  SessionMaterializationSpec,
   TargetBinding,
 } from "./wire.js";
+
+type MaterializationSpec = Omit<SessionMaterializationSpec, "output_schema_json">;
 
 export const DEFAULT_MISFIRE_POLICY: MisfirePolicy = { type: "skip" };
 export const DEFAULT_OVERLAP_POLICY: OverlapPolicy = "skip_if_running";
@@ -73,6 +77,32 @@ async function existingSessionId(db: DbOrTx, realmId: string, raw: string): Prom
 }
 
 /**
+ * What POST /sessions would refuse in the session a materialize target creates is refused when
+ * the schedule is made, not at every delivery: an unknown provider (the contract's enum; it
+ * would otherwise be dropped silently), a reserved app_context key (§3.10), keep_alive without
+ * comms_name.
+ */
+function assertMaterializable(create: MaterializationSpec): void {
+  if (create.provider != null && parseProviderId(create.provider) === undefined) {
+    throw invalidSchedule(
+      `create.provider: unknown provider '${create.provider}' (expected ${PROVIDER_IDS.join(", ")})`,
+    );
+  }
+  const appContext = create.app_context;
+  if (appContext !== null && typeof appContext === "object" && !Array.isArray(appContext)) {
+    for (const key of Object.keys(appContext)) {
+      const lower = key.toLowerCase();
+      if (lower === "meerkat" || lower.startsWith("meerkat.")) {
+        throw invalidSchedule(`create.app_context key '${key}' is reserved for Meerkat`);
+      }
+    }
+  }
+  if (create.keep_alive === true && !create.comms_name) {
+    throw invalidSchedule("create.keep_alive requires create.comms_name");
+  }
+}
+
+/**
  * A request target as stored. Exact and resumable targets must name a live session of this
  * realm; mob targets need mobs, which this server does not have (501).
  */
@@ -94,6 +124,7 @@ export async function canonicalTarget(
       const { output_schema_json: alias, ...create } = withoutNulls(target.create);
       assertScheduleLabels(create.labels, "create.labels");
       assertScheduleLabels(create.peer_meta?.labels, "create.peer_meta.labels");
+      assertMaterializable(create);
       return withoutNulls({
         target_kind: "session" as const,
         type: target.type,

@@ -241,11 +241,18 @@ export const agentTargetBindingSchema = z.discriminatedUnion("type", [
 // ---------------------------------------------------------------------------------------------
 // Policies
 
+/**
+ * Longest catch-up window (ten years, the longest planning horizon). The scheduler subtracts the
+ * window from the clock in SQL: a window of thousands of years is out of Postgres's timestamp
+ * range, and would fail every scheduler tick, for every schedule.
+ */
+export const MAX_MISFIRE_WINDOW_SECONDS = 3_650 * 86_400;
+
 export const misfirePolicySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("skip") }),
   z.object({
     type: z.literal("catch_up_within"),
-    window_seconds: z.number().int().min(0),
+    window_seconds: z.number().int().min(0).max(MAX_MISFIRE_WINDOW_SECONDS),
   }),
 ]);
 
@@ -411,6 +418,7 @@ export type TriggerInput = z.output<typeof triggerInputSchema>;
 export type TargetBinding = z.output<typeof targetBindingSchema>;
 export type AgentTargetBinding = z.output<typeof agentTargetBindingSchema>;
 export type SessionAction = z.output<typeof sessionActionSchema>;
+export type SessionMaterializationSpec = z.output<typeof sessionMaterializationSpecSchema>;
 export type MisfirePolicy = z.output<typeof misfirePolicySchema>;
 export type OverlapPolicy = z.output<typeof overlapPolicySchema>;
 export type MissingTargetPolicy = z.output<typeof missingTargetPolicySchema>;

@@ -1,10 +1,29 @@
 import { admitToInbox as admit, type Admission, type InboxInput } from "@meerkat/shared/comms";
 import { wakeSession } from "@meerkat/shared/db";
 import { newId } from "@meerkat/shared/domain";
+import { AppError } from "@meerkat/shared/errors";
 import type { ServiceDeps } from "./deps.js";
 import { enqueueTurn } from "./enqueue-turn.js";
 
 export type { Admission, InboxInput } from "@meerkat/shared/comms";
+
+/**
+ * Longest idempotency key taken (an Idempotency-Key header, an envelope's source_event_id, a
+ * system-context key). Keys sit in a unique btree index, whose entries must stay small: a key of
+ * a few kilobytes would fail the insert with a 500 rather than a 400.
+ */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+
+/** The key as given, or a 400 naming `field` when it is too long to be one. */
+export function checkIdempotencyKey(key: string | undefined, field: string): string | undefined {
+  if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `${field} must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (got ${key.length})`,
+    );
+  }
+  return key;
+}
 
 /** The inbox as this API replica reaches it: the realm's bound, and its wake policy. */
 export async function inboxPorts(deps: ServiceDeps) {

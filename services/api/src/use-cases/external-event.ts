@@ -1,5 +1,6 @@
 import type { InputNotice } from "@meerkat/shared/db";
 import { AppError } from "@meerkat/shared/errors";
+import { checkIdempotencyKey } from "./admit-input.js";
 
 export interface ParsedExternalEvent {
   eventType: string;
@@ -42,7 +43,10 @@ export function parseExternalEventBody(body: unknown): ParsedExternalEvent {
       eventType: eventType.trim(),
       payload: body["payload"],
       blocks,
-      sourceEventId: typeof sourceId === "string" && sourceId !== "" ? sourceId : undefined,
+      sourceEventId: checkIdempotencyKey(
+        typeof sourceId === "string" && sourceId !== "" ? sourceId : undefined,
+        "source_event_id",
+      ),
     };
   }
   return { eventType: "webhook", payload: body, blocks: undefined, sourceEventId: undefined };

@@ -11,7 +11,10 @@ function asList(raw: string | string[] | undefined): string[] {
   return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
 }
 
-/** `labels=k=v` and `label=k=v` pairs (repeatable) as one filter; malformed pairs are a 400. */
+/**
+ * `labels=k=v` and `label=k=v` pairs (repeatable) as one filter; malformed pairs, and pairs
+ * holding a NUL, are a 400.
+ */
 export function parseLabelFilters(
   ...sources: (string | string[] | undefined)[]
 ): Record<string, string> {
@@ -20,6 +23,10 @@ export function parseLabelFilters(
     const eq = pair.indexOf("=");
     if (eq <= 0) {
       throw new AppError("BAD_REQUEST", `malformed label filter, expected key=value: ${pair}`);
+    }
+    // The filter is a jsonb value, and jsonb cannot hold U+0000 (a 500 from Postgres otherwise).
+    if (pair.includes("\u0000")) {
+      throw new AppError("BAD_REQUEST", "label filter must not contain the NUL character (%00)");
     }
     filters[pair.slice(0, eq)] = pair.slice(eq + 1);
   }

@@ -41,6 +41,9 @@ const CALENDAR_CYCLE_YEARS = 400;
 /** previewTrigger looks this far ahead, for at most this many fire times. */
 const PREVIEW_YEARS = 10;
 const PREVIEW_MAX_COUNT = 1000;
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants with a four-digit UTC year. */
+const FIRST_INSTANT_MS = -62_167_219_200_000;
+const LAST_INSTANT_MS = Date.UTC(MAX_YEAR, 11, 31, 23, 59, 59, 999);
 
 export type NormalizeTriggerResult = { trigger: TriggerSpec } | { error: string };
 
@@ -208,6 +211,10 @@ function readTimestamp(
     return invalid(
       `${key} must be an RFC 3339 timestamp such as 2026-01-01T09:00:00Z, got ${describe(value)}`,
     );
+  }
+  // An offset can carry a four-digit year out of range in UTC, where it has no RFC 3339 form.
+  if (ms < FIRST_INSTANT_MS || ms > LAST_INSTANT_MS) {
+    return invalid(`${key} must fall in years 0000 to 9999 in UTC, got ${describe(value)}`);
   }
   return ms;
 }
@@ -601,6 +608,8 @@ export function previewTrigger(trigger: TriggerSpec, from: Date, count: number):
   if (limit === 0 || Number.isNaN(fromMs)) return { fire_times: [], dst_notes: [] };
   const until = new Date(fromMs);
   until.setUTCFullYear(until.getUTCFullYear() + PREVIEW_YEARS);
+  // Past year 9999 a time is no longer RFC 3339 (toISOString writes "+010000-…").
+  if (until.getTime() > LAST_INSTANT_MS) until.setTime(LAST_INSTANT_MS);
   if (trigger.type !== "calendar") {
     const times = dueTimesAfter(trigger, from, { limit, until });
     return { fire_times: times.map((at) => at.toISOString()), dst_notes: [] };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../use-cases/admit-input.js";
 
 export const queuedSchema = z.object({ queued: z.literal(true) });
 
@@ -13,7 +14,7 @@ export const peerResponseTerminalSchema = z.strictObject({
 export const systemContextBodySchema = z.object({
   text: z.string(),
   source: z.string().nullish(),
-  idempotency_key: z.string().min(1).nullish(),
+  idempotency_key: z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).nullish(),
 });
 
 export const systemContextResultSchema = z.object({

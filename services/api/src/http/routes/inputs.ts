@@ -1,10 +1,10 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { stageSystemContext } from "@meerkat/shared/db";
 import { newId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
-import { admitToInbox } from "../../use-cases/admit-input.js";
+import { admitToInbox, checkIdempotencyKey } from "../../use-cases/admit-input.js";
 import type { ServiceDeps } from "../../use-cases/deps.js";
 import { externalEventNotice, parseExternalEventBody } from "../../use-cases/external-event.js";
 import { parseSessionId } from "../session-id.js";
@@ -29,6 +29,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return raw !== undefined && raw.trim() !== "" ? raw.trim() : undefined;
 }
 
+/** The request's Idempotency-Key header, when it has one (400 when it is too long). */
+function idempotencyHeader(request: FastifyRequest): string | undefined {
+  return checkIdempotencyKey(headerValue(request.headers["idempotency-key"]), "Idempotency-Key");
+}
+
 export function registerInputRoutes(
   root: FastifyInstance,
   deps: ServiceDeps,
@@ -37,6 +42,17 @@ export function registerInputRoutes(
   const app = root.withTypeProvider<ZodTypeProvider>();
   const realmId = deps.realm.realmId;
   const checkSecret = createWebhookSecretCheck(options.webhookSecret);
+  // The secret is checked first, before the body is parsed or validated: a caller without it
+  // learns nothing about the request it sent (401, not a 400 listing what was wrong).
+  const requireSecret: onRequestHookHandler = (request, _reply, done) => {
+    try {
+      checkSecret(request.headers["x-webhook-secret"]);
+    } catch (error) {
+      done(error as AppError);
+      return;
+    }
+    done();
+  };
 
   app.post(
     "/sessions/:id/external-events",
@@ -50,9 +66,16 @@ export function registerInputRoutes(
         body: z.unknown(),
         response: { 202: queuedSchema, ...ERRORS },
       },
+      onRequest: requireSecret,
+      // No body is no event: an empty body is not JSON (`null` is, and is a webhook payload).
+      // Validation turns a missing body into null, so this runs before it.
+      preValidation: (request, _reply, done) => {
+        if (request.body === undefined) {
+          done(new AppError("BAD_REQUEST", "Request body is required: the event as JSON"));
+        } else done();
+      },
     },
     async (request, reply) => {
-      checkSecret(request.headers["x-webhook-secret"]);
       const sessionId = parseSessionId(request.params.id, realmId);
       const event = parseExternalEventBody(request.body);
       await admitToInbox(deps, {
@@ -60,7 +83,7 @@ export function registerInputRoutes(
         kind: "external_event",
         source: `external:${event.eventType}`,
         handlingMode: "queue",
-        idempotencyKey: headerValue(request.headers["idempotency-key"]) ?? event.sourceEventId,
+        idempotencyKey: idempotencyHeader(request) ?? event.sourceEventId,
         notice: externalEventNotice(event),
         wake: true,
       });
@@ -78,9 +101,9 @@ export function registerInputRoutes(
         body: peerResponseTerminalSchema,
         response: { 202: queuedSchema, ...ERRORS },
       },
+      onRequest: requireSecret,
     },
     async (request, reply) => {
-      checkSecret(request.headers["x-webhook-secret"]);
       const sessionId = parseSessionId(request.params.id, realmId);
       const body = request.body;
       const who = body.display_name ?? body.peer_id;
@@ -90,8 +113,7 @@ export function registerInputRoutes(
         kind: "peer_response_terminal",
         source: `peer:${body.peer_id}`,
         handlingMode: "queue",
-        idempotencyKey:
-          headerValue(request.headers["idempotency-key"]) ?? `peer-terminal:${body.request_id}`,
+        idempotencyKey: idempotencyHeader(request) ?? `peer-terminal:${body.request_id}`,
         notice: {
           body: `${summary}\nresult:\n${JSON.stringify(body.result, null, 2)}`,
           blocks: [

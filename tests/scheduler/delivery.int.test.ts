@@ -1,3 +1,4 @@
+import { misfireLateOccurrences } from "@meerkat/shared/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../support/poll.js";
@@ -224,6 +225,38 @@ describe("the scheduler delivers occurrences", () => {
     await waitForPhases(schedule.schedule_id, "misfired", 1);
     const afterResume = await waitForPhases(schedule.schedule_id, "completed", 2);
     expect(afterResume.length).toBeGreaterThanOrEqual(2);
+    await stack.request("DELETE", `/schedules/${schedule.schedule_id}`);
+  });
+
+  it("a stored catch-up window beyond any timestamp cannot stop misfire handling", async () => {
+    const schedule = await createSchedule({
+      trigger: { type: "interval", start_at_utc: inSeconds(3_600), every_seconds: 3_600 },
+      target: {
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: "claude-haiku-4-5" },
+        action: { type: "prompt", prompt: "overdue hello" },
+      },
+      misfire_policy: { type: "catch_up_within", window_seconds: 60 },
+    });
+    // A row as no write can store it now (the API caps the window at ten years), overdue.
+    const pool = stack.db.handle.pool;
+    const { rowCount } = await pool.query(
+      `update schedule_occurrences
+          set misfire_policy = '{"type": "catch_up_within", "window_seconds": 1e15}',
+              due_at = now() - interval '1 day'
+        where id = (select id from schedule_occurrences
+                     where schedule_id = $1 and phase = 'pending' and not held
+                     order by due_at limit 1)`,
+      [schedule.schedule_id],
+    );
+    expect(rowCount).toBe(1);
+    // The scheduler's misfire query must still run: the row is within its (clamped) window.
+    await expect(misfireLateOccurrences(stack.db.handle.db, 100)).resolves.toBeGreaterThanOrEqual(
+      0,
+    );
+    const [delivered] = await waitForPhases(schedule.schedule_id, "completed", 1);
+    expect(delivered?.phase).toBe("completed");
     await stack.request("DELETE", `/schedules/${schedule.schedule_id}`);
   });
 

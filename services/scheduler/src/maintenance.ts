@@ -3,6 +3,11 @@ import { parseDurationMs, parseRealmConfig } from "@meerkat/shared/domain";
 import type { Logger } from "@meerkat/shared/observability";
 
 const PRUNE_BATCH = 5_000;
+/**
+ * Config writes refuse longer retentions; a stored one beyond it keeps every event, rather than
+ * putting `now() - retention` out of Postgres's range.
+ */
+const MAX_RETENTION_MS = 36_500 * 86_400_000;
 
 /**
  * Housekeeping that runs beside scheduling: deletes streamed events older than each realm's
@@ -21,7 +26,7 @@ export async function pruneExpiredEvents(
     } catch {
       continue; // An invalid stored config keeps its events.
     }
-    if (!Number.isFinite(retentionMs)) continue;
+    if (!Number.isFinite(retentionMs) || retentionMs > MAX_RETENTION_MS) continue;
     for (;;) {
       if (signal.aborted) return total;
       const pruned = await pruneEvents(db, {

@@ -23,6 +23,12 @@ export interface ClaimedOccurrence {
 }
 
 const SKIP_GRACE_SECONDS = 30;
+/**
+ * The API refuses longer catch-up windows (schedules/wire.ts); the clamp keeps any row stored
+ * otherwise from putting `now() - window` out of Postgres's range, which would fail the query
+ * for every schedule at every tick.
+ */
+const MAX_CATCH_UP_WINDOW_SECONDS = 3_650 * 86_400;
 
 /** A uuid[] parameter list (each id bound separately). */
 function uuidArray(ids: readonly string[]) {
@@ -48,7 +54,8 @@ export async function misfireLateOccurrences(db: DbOrTx, limit: number): Promise
         and o.due_at < now()
         and o.due_at < now() - make_interval(secs => case
           when o.misfire_policy->>'type' = 'catch_up_within'
-            then coalesce((o.misfire_policy->>'window_seconds')::float8, 0)
+            then least(coalesce((o.misfire_policy->>'window_seconds')::float8, 0),
+                       ${MAX_CATCH_UP_WINDOW_SECONDS})
           else ${SKIP_GRACE_SECONDS} end)
         and (select s.phase from schedules s where s.id = o.schedule_id) = 'active'
       order by o.due_at

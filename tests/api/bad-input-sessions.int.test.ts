@@ -224,6 +224,26 @@ describe("bad input on the session, config and host routes", () => {
       expect(await generation()).toBe(before);
     });
 
+    it("PATCH takes RFC 7396's own media type, application/merge-patch+json", async () => {
+      const before = await generation();
+      const response = await stack.request<ConfigEnvelope>(
+        "PATCH",
+        "/config",
+        { retry: { initial_delay: "750ms" } },
+        { headers: { "content-type": "application/merge-patch+json" } },
+      );
+      expect(response.status, response.text).toBe(200);
+      expect(response.body.config.retry["initial_delay"]).toBe("750ms");
+      expect(response.body.generation).toBe(before + 1);
+      // Still JSON only: another media type is refused.
+      const xml = await stack.request<ErrorBody>("PATCH", "/config", undefined, {
+        headers: { "content-type": "application/xml" },
+        rawBody: "<retry/>",
+      });
+      expect(xml.status).toBe(400);
+      expect(xml.body.code).toBe("BAD_REQUEST");
+    });
+
     it("a call timeout at the limit is kept, and turns still run under it", async () => {
       const set = await stack.request<ConfigEnvelope>("PATCH", "/config", {
         retry: { call_timeout: "24d" },

@@ -406,7 +406,18 @@ describe("the schedules API", () => {
       expect(all).toEqual(expect.arrayContaining([a.schedule_id, b.schedule_id, c.schedule_id]));
       expect(all).not.toContain(gone.schedule_id);
 
-      for (const query of ["?limit=0", "?limit=1001", "?offset=-1", "?labels=noequals"]) {
+      for (const query of [
+        "?limit=0",
+        "?limit=1001",
+        "?offset=-1",
+        "?labels=noequals",
+        // Read as GET /sessions reads them: plain decimal integers, given once.
+        "?limit=",
+        "?limit=0x5",
+        "?limit=1e1",
+        "?limit=1&limit=2",
+        "?offset=1.5",
+      ]) {
         const response = await stack.request<ErrorBody>("GET", `/schedules${query}`);
         expect(response.status, query).toBe(400);
         expect(response.body.code).toBe("BAD_REQUEST");

@@ -1,6 +1,7 @@
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
+  type FastifyBodyParser,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
@@ -15,7 +16,7 @@ import type { Logger } from "@meerkat/shared/observability";
 import { newId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 import { installApiKeyAuth } from "./http/api-keys.js";
-import { installErrorHandling, sendError } from "./http/error-handler.js";
+import { installDrainResponse, installErrorHandling, sendError } from "./http/error-handler.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
@@ -96,10 +97,14 @@ function bodyProblem(value: unknown, checkStrings: boolean): string | undefined 
   return undefined;
 }
 
+/** Structured-syntax JSON media types (RFC 6839), e.g. application/merge-patch+json. */
+const JSON_SUFFIX_TYPE = /^application\/[a-z0-9!#$&^_.-]+\+json$/i;
+
 /**
- * JSON bodies go through fastify's own parser (its prototype-poisoning checks included), with
- * two differences: an empty body is no body (clients send `Content-Type: application/json` on
- * DELETE and on POSTs that take none; a route that needs a body then says it is required), and
+ * JSON bodies (`application/json` and the `+json` types) go through fastify's own parser (its
+ * prototype-poisoning checks included), with two differences: an empty body is no body (clients
+ * send `Content-Type: application/json` on DELETE and on POSTs that take none; a route that
+ * needs a body then says it is required), and
  * a body that cannot be stored is refused with 400: a string holding U+0000 or an unpaired
  * surrogate (Postgres takes them in neither text nor jsonb), or nesting deeper than
  * MAX_JSON_DEPTH levels.
@@ -107,8 +112,7 @@ function bodyProblem(value: unknown, checkStrings: boolean): string | undefined 
 function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = body as string;
+  const parseJson: FastifyBodyParser<string> = (request, text, done) => {
     if (text.trim() === "") {
       done(null, undefined);
       return;
@@ -127,7 +131,9 @@ function installJsonParser(app: FastifyInstance): void {
       if (problem) done(new AppError("BAD_REQUEST", problem), undefined);
       else done(null, value);
     });
-  });
+  };
+  app.addContentTypeParser("application/json", { parseAs: "string" }, parseJson);
+  app.addContentTypeParser(JSON_SUFFIX_TYPE, { parseAs: "string" }, parseJson);
 }
 
 /** Longer than any valid id: a session locator is up to 64 + 1 + 36 characters. */
@@ -189,7 +195,8 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
     genReqId: () => newId(),
     // Requests are not logged one by one (errors are, once, in the error handler).
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests during the drain get the contract's 503 body instead (installDrainResponse).
+    return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
@@ -204,6 +211,7 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
     void reply.header("x-request-id", request.id);
   });
   installErrorHandling(app);
+  installDrainResponse(app);
   installApiKeyAuth(app, options.apiKeys);
 
   await app.register(fastifySwagger, {

@@ -114,3 +114,31 @@ export function installErrorHandling(app: FastifyInstance): void {
     ),
   );
 }
+
+/**
+ * While the server drains on shutdown, a request still arriving on an open connection (one
+ * pipelined behind a running request, or sent on a busy keep-alive socket) gets 503
+ * SERVICE_UNAVAILABLE with the contract's body and Retry-After, and its connection closes, so the
+ * client retries on another replica. Fastify's own `return503OnClosing` answers a body without
+ * `code`; the app turns it off and installs this instead.
+ */
+export function installDrainResponse(app: FastifyInstance): void {
+  let draining = false;
+  app.addHook("preClose", (done) => {
+    draining = true;
+    done();
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    if (!draining) {
+      done();
+      return;
+    }
+    void reply.header("connection", "close");
+    void sendError(
+      reply,
+      new AppError("SERVICE_UNAVAILABLE", "The server is shutting down: retry the request", {
+        details: { retry_after_seconds: 1 },
+      }),
+    );
+  });
+}

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { occurrenceSchema, scheduleSchema } from "@meerkat/shared/schedules";
+import { queryInteger } from "./sessions.schemas.js";
 
 export {
   createScheduleRequestSchema,
@@ -24,8 +25,8 @@ export const listSchedulesQuerySchema = z.object({
   labels: repeatable.optional(),
   /** Repeatable `label=key=value`, as GET /sessions takes it. */
   label: repeatable.optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
+  limit: queryInteger(1, 1_000).optional(),
+  offset: queryInteger(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const occurrencesQuerySchema = z.object({

@@ -171,7 +171,7 @@ export const errorBodySchema = z.object({
  * which reads "" as 0, "1e3" and "0x10" as numbers and a repeated parameter as NaN: a query
  * cursor reads exactly like a Last-Event-ID.
  */
-function queryInteger(min: number, max: number) {
+export function queryInteger(min: number, max: number) {
   return z
     .string({ error: "expected a single non-negative integer" })
     .regex(/^\d+$/, { error: "expected a non-negative integer" })

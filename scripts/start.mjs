@@ -34,7 +34,11 @@ for (const name of SERVICES) {
   const [command, args] = serviceCommand(name, name === "api" ? process.argv.slice(2) : []);
   const child = run(command, args, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, LOG_PRETTY: process.env.LOG_PRETTY ?? (useColor ? "true" : "false") },
+    // A blank LOG_PRETTY is unset, as the services read it.
+    env: {
+      ...process.env,
+      LOG_PRETTY: process.env.LOG_PRETTY?.trim() || (useColor ? "true" : "false"),
+    },
   });
   children.set(name, child);
   pipe(child.stdout, name, process.stdout);

@@ -36,7 +36,7 @@ const apiEnvSchema = z.object({
   API_SSE_HEARTBEAT_MS: intEnv(15_000, { min: 100 }),
   /**
    * Inbound API keys (comma-separated). Empty: no authentication (local use). Set: every route
-   * but /health requires `Authorization: Bearer <key>`.
+   * but the probes (/health, /readyz) requires `Authorization: Bearer <key>`.
    */
   MEERKAT_API_KEYS: csvEnv(),
 });

@@ -8,15 +8,18 @@ import { Secret } from "./secret.js";
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
-/** "true"/"false"/"1"/"0" (case-insensitive); anything else is an error. Never z.coerce. */
-export function boolEnv(defaultValue: boolean) {
+/**
+ * "true"/"false"/"1"/"0" (case-insensitive); anything else is an error. Never z.coerce. Blank or
+ * absent is undefined (the caller decides).
+ */
+export function optionalBoolEnv() {
   return z.preprocess(
     blankToUndefined,
     z
       .string()
       .optional()
       .transform((raw, ctx) => {
-        if (raw === undefined) return defaultValue;
+        if (raw === undefined) return undefined;
         const value = raw.trim().toLowerCase();
         if (value === "true" || value === "1") return true;
         if (value === "false" || value === "0") return false;
@@ -24,6 +27,11 @@ export function boolEnv(defaultValue: boolean) {
         return z.NEVER;
       }),
   );
+}
+
+/** A boolean (true/false/1/0, any case); blank or absent is the default. */
+export function boolEnv(defaultValue: boolean) {
+  return optionalBoolEnv().transform((value) => value ?? defaultValue);
 }
 
 export function intEnv(defaultValue: number, bounds: { min?: number; max?: number } = {}) {

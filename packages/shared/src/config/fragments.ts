@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { ProviderSettings } from "../domain/providers.js";
 import {
-  boolEnv,
+  optionalBoolEnv,
   enumEnv,
   intEnv,
   optionalStringEnv,
@@ -43,15 +43,7 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const logEnv = {
   LOG_LEVEL: enumEnv(LOG_LEVELS, "info"),
   /** Human-readable logs; defaults to on when stdout is a terminal. */
-  LOG_PRETTY: z.preprocess(
-    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
-    z
-      .enum(["true", "false", "1", "0"])
-      .optional()
-      .transform((raw) => (raw === undefined ? undefined : raw === "true" || raw === "1")),
-  ),
-  /** Log prompt and completion text (debug aid; off by default). */
-  LOG_LLM_CONTENT: boolEnv(false),
+  LOG_PRETTY: optionalBoolEnv(),
 };
 
 export const shutdownEnv = {

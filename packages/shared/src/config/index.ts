@@ -2,6 +2,7 @@ export { Secret } from "./secret.js";
 export { ConfigError, loadConfig, type EnvSource } from "./load.js";
 export {
   boolEnv,
+  optionalBoolEnv,
   csvEnv,
   enumEnv,
   intEnv,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { boolEnv, csvEnv, intEnv, secretEnv, urlEnv } from "./env-types.js";
+import { boolEnv, csvEnv, intEnv, optionalBoolEnv, secretEnv, urlEnv } from "./env-types.js";
+import { logEnv } from "./fragments.js";
 import { ConfigError, loadConfig } from "./load.js";
 import { Secret } from "./secret.js";
 
@@ -30,6 +31,14 @@ describe("loadConfig", () => {
     expect(loadConfig(schema, { FLAG: "1" }).FLAG).toBe(true);
     expect(loadConfig(schema, { FLAG: "FALSE" }).FLAG).toBe(false);
     expect(() => loadConfig(schema, { FLAG: "yes" })).toThrow(ConfigError);
+  });
+
+  it("reads LOG_PRETTY as the other booleans, blank meaning unset", () => {
+    const logSchema = z.object(logEnv);
+    expect(loadConfig(logSchema, { LOG_PRETTY: "TRUE" }).LOG_PRETTY).toBe(true);
+    expect(loadConfig(logSchema, { LOG_PRETTY: "0" }).LOG_PRETTY).toBe(false);
+    expect(loadConfig(logSchema, { LOG_PRETTY: " " }).LOG_PRETTY).toBeUndefined();
+    expect(() => loadConfig(z.object({ X: optionalBoolEnv() }), { X: "on" })).toThrow(ConfigError);
   });
 
   it("reports every problem at once", () => {

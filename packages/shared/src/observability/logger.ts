@@ -30,7 +30,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     base: {
       service: settings.service,
       version: settings.version,
-      env: process.env["NODE_ENV"] ?? "development",
+      env: process.env["NODE_ENV"]?.trim() || "development",
       ...settings.base,
     },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },

@@ -15,8 +15,12 @@ export interface TelemetryHandle {
 const DISABLED: TelemetryHandle = { enabled: false, shutdown: () => Promise.resolve() };
 
 export function isTelemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env["OTEL_SDK_DISABLED"] === "true") return false;
-  return Boolean(env["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+  // As the OpenTelemetry SDK reads them: blank is unset, the flag is case-insensitive.
+  const value = (name: string) => env[name]?.trim() || undefined;
+  if (value("OTEL_SDK_DISABLED")?.toLowerCase() === "true") return false;
+  return Boolean(
+    value("OTEL_EXPORTER_OTLP_ENDPOINT") ?? value("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+  );
 }
 
 export async function startTelemetry(
@@ -25,7 +29,7 @@ export async function startTelemetry(
 ): Promise<TelemetryHandle> {
   if (!isTelemetryEnabled(env)) return DISABLED;
   const { startNodeSdk } = await import("./sdk.js");
-  const sdk = startNodeSdk(env["OTEL_SERVICE_NAME"] ?? serviceName);
+  const sdk = startNodeSdk(env["OTEL_SERVICE_NAME"]?.trim() || serviceName);
   return { enabled: true, shutdown: () => sdk.shutdown() };
 }
 

@@ -96,6 +96,7 @@ if (!hasAnyProvider(providers)) {
 const app = await buildApp(
   {
     db: database.db,
+    relaxedDb: database.relaxed,
     producer,
     publisher: createPublisher(commandRedis, namespace),
     hub,

@@ -94,6 +94,7 @@ if (!hasAnyProvider(providerSettings)) {
 const producer = createProducer(commandRedis, config.QUEUE_PREFIX);
 const handlers = createHandlers({
   db: database.db,
+  relaxedDb: database.relaxed,
   publisher,
   providers: createProviderRegistry(providerSettings),
   logger,

@@ -11,6 +11,7 @@ export { ensureDatabase, runMigrations, MIGRATIONS_FOLDER, MIGRATIONS_TABLE } fr
 export * from "./repositories/realms.js";
 export * from "./repositories/sessions.js";
 export * from "./repositories/turns.js";
+export * from "./repositories/fence.js";
 export * from "./repositories/events.js";
 export * from "./repositories/checkpoints.js";
 export * from "./repositories/compactions.js";

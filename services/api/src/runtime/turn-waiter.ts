@@ -7,6 +7,7 @@ import {
 } from "@meerkat/shared/domain";
 import type { Logger } from "@meerkat/shared/observability";
 import type { RealtimeHub } from "@meerkat/shared/realtime";
+import { AppError } from "@meerkat/shared/errors";
 
 export interface TurnResolution {
   turnId: string;
@@ -106,7 +107,15 @@ export class TurnWaiter {
     if (this.#polling || this.#waiting.size === 0) return;
     this.#polling = true;
     try {
-      const rows = await findTurnOutcomes(this.#options.db, [...this.#waiting.keys()]);
+      const awaited = [...this.#waiting.keys()];
+      const rows = await findTurnOutcomes(this.#options.db, awaited);
+      // A turn is queued before anyone waits for it, so one that is gone was lost: a turn
+      // queued for a waiting request commits without waiting for the WAL flush, and a Postgres
+      // crash can roll it back before its outcome commits. The caller was told nothing yet.
+      const found = new Set(rows.map((row) => row.id));
+      for (const turnId of awaited) {
+        if (!found.has(turnId)) this.#fail(turnId, lostTurnError());
+      }
       for (const row of rows) {
         if (isTerminalTurnStatus(row.status)) {
           this.#settle({
@@ -124,10 +133,25 @@ export class TurnWaiter {
     }
   }
 
+  #fail(turnId: string, error: Error): void {
+    const waiters = this.#waiting.get(turnId);
+    if (!waiters) return;
+    this.#waiting.delete(turnId);
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
   #settle(resolution: TurnResolution): void {
     const waiters = this.#waiting.get(resolution.turnId);
     if (!waiters) return;
     this.#waiting.delete(resolution.turnId);
     for (const waiter of waiters) waiter.resolve(resolution);
   }
+}
+
+function lostTurnError(): AppError {
+  return new AppError(
+    "SERVICE_UNAVAILABLE",
+    "the turn was lost before it ran (the database restarted); submit the request again",
+    { details: { retry_after_seconds: 1 }, retryable: true },
+  );
 }

@@ -6,9 +6,9 @@ import type { ServiceDeps } from "./deps.js";
 import { enqueueTurn } from "./enqueue-turn.js";
 import { assertSkillsResolvable } from "@meerkat/shared/skills";
 import { assertHooksOverride } from "./hook-policy.js";
-import { linkRequest, type TrackedRequest } from "./request-tracking.js";
+import { linkRequest } from "./request-tracking.js";
 import { stopActiveTurn } from "./stop-turn.js";
-import type { QueuedTurn } from "./create-session.js";
+import { queueingDb, type QueueOptions, type QueuedTurn } from "./create-session.js";
 import { assertProviderAvailable, resolveModel } from "./resolve-model.js";
 import { assertKeepAlive, assertLabels, assertOutputSchema } from "./validate-metadata.js";
 import { assertSessionBudget } from "./session-budget.js";
@@ -22,7 +22,7 @@ export async function continueSession(
   deps: ServiceDeps,
   sessionId: string,
   body: ContinueSessionBody,
-  options: { tracked?: TrackedRequest | undefined } = {},
+  options: QueueOptions = {},
 ): Promise<QueuedTurn> {
   const session = await findSession(deps.db, deps.realm.realmId, sessionId);
   if (!session) throw new AppError("SESSION_NOT_FOUND", `Session not found: ${sessionId}`);
@@ -71,7 +71,7 @@ export async function continueSession(
   }
 
   const turnId = newId();
-  const outcome = await queueContinueTurn(deps.db, {
+  const outcome = await queueContinueTurn(queueingDb(deps, options), {
     realmId: deps.realm.realmId,
     sessionId,
     turn: {

@@ -22,6 +22,22 @@ export interface QueuedTurn {
   turnId: string;
 }
 
+export interface QueueOptions {
+  tracked?: TrackedRequest | undefined;
+  /**
+   * The request waits for the turn's result (no `Prefer: respond-async`). Nothing is then
+   * acknowledged before the worker's synchronous commit of the outcome, which makes the queued
+   * turn durable with it (Postgres flushes WAL in order), so queueing it need not wait for its
+   * own WAL flush. A 202 answers as soon as the turn is queued: that queueing must be durable.
+   */
+  waitsForResult?: boolean | undefined;
+}
+
+/** The handle that queues a turn: relaxed only when the client waits for the outcome. */
+export function queueingDb(deps: ServiceDeps, options: QueueOptions): ServiceDeps["db"] {
+  return options.waitsForResult === true ? deps.relaxedDb : deps.db;
+}
+
 /**
  * Validates a create request, stores the session with its first turn (queued) in one
  * transaction, and enqueues the turn. Nothing is written when validation fails.
@@ -29,7 +45,7 @@ export interface QueuedTurn {
 export async function createSession(
   deps: ServiceDeps,
   body: CreateSessionBody,
-  options: { tracked?: TrackedRequest | undefined; kind?: "prompt" | "help" } = {},
+  options: QueueOptions & { kind?: "prompt" | "help" } = {},
 ): Promise<QueuedTurn> {
   const { config } = await deps.realm.config();
   const resolved = resolveModel(body.model, body.provider, config);
@@ -69,7 +85,7 @@ export async function createSession(
   const sessionId = newId();
   const turnId = newId();
   await createSessionWithTurn(
-    deps.db,
+    queueingDb(deps, options),
     {
       id: sessionId,
       realmId: deps.realm.realmId,

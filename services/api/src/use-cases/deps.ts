@@ -9,6 +9,12 @@ import type { TurnWaiter } from "../runtime/turn-waiter.js";
 /** What the use cases need; built once in main.ts (or by a test) and passed down. */
 export interface ServiceDeps {
   db: Db;
+  /**
+   * The relaxed-durability handle (DbHandle.relaxed): for writes no client is told about before
+   * a later synchronous commit of the same flow (a turn queued for a request that waits for
+   * its result).
+   */
+  relaxedDb: Db;
   producer: Producer;
   publisher: RealtimePublisher;
   hub: RealtimeHub;

@@ -7,9 +7,8 @@ import {
 } from "@meerkat/shared/skills";
 import type { HelpBody } from "../http/routes/help.schemas.js";
 import type { CreateSessionBody } from "../http/routes/sessions.schemas.js";
-import { createSession, type QueuedTurn } from "./create-session.js";
+import { createSession, type QueueOptions, type QueuedTurn } from "./create-session.js";
 import type { ServiceDeps } from "./deps.js";
-import type { TrackedRequest } from "./request-tracking.js";
 
 /** The first prompt of a help session: the question, the caller's context, the answer's shape. */
 export function helpPrompt(body: Pick<HelpBody, "question" | "prompt" | "execution_mode">): string {
@@ -29,7 +28,7 @@ export function helpPrompt(body: Pick<HelpBody, "question" | "prompt" | "executi
 export async function askHelp(
   deps: ServiceDeps,
   body: HelpBody,
-  options: { tracked?: TrackedRequest | undefined } = {},
+  options: QueueOptions = {},
 ): Promise<QueuedTurn> {
   const { config } = await deps.realm.config();
   const platform = findSkill(PLATFORM_SKILL_KEY);
@@ -53,5 +52,5 @@ export async function askHelp(
     enable_web_search: false,
     ...guide,
   };
-  return createSession(deps, create, { tracked: options.tracked, kind: "help" });
+  return createSession(deps, create, { ...options, kind: "help" });
 }

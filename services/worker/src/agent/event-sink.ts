@@ -1,4 +1,4 @@
-import { appendEvents, type Db, type PendingEvent } from "@meerkat/shared/db";
+import { appendEvents, type Db, type PendingEvent, type TurnFence } from "@meerkat/shared/db";
 import { newId, type AgentEvent, type EventEnvelope } from "@meerkat/shared/domain";
 import type { Logger } from "@meerkat/shared/observability";
 import type { RealtimePublisher } from "@meerkat/shared/realtime";
@@ -9,8 +9,8 @@ export interface EventSinkOptions {
   logger: Logger;
   sessionId: string;
   realmId: string;
-  turnId: string;
-  epoch: number;
+  /** The attempt's claim: every batch is written only while it holds. */
+  fence: TurnFence;
   /** Buffered events are committed at least this often while a step streams. */
   flushIntervalMs: number;
   /** Called once when a write finds the lease gone (another worker owns the turn now). */
@@ -19,7 +19,7 @@ export interface EventSinkOptions {
 
 /**
  * Buffers a turn's events and commits them in micro-batches (per step, and every
- * `flushIntervalMs` while tokens stream), fenced by the lease epoch; each committed batch is
+ * `flushIntervalMs` while tokens stream), fenced by the attempt's claim; each committed batch is
  * then published. Nothing is published before it is in Postgres, so whatever a client saw can
  * be replayed. Flushes are serialised to keep seq order.
  */
@@ -83,7 +83,7 @@ export class TurnEventSink {
     await this.#options.publisher
       .publish({
         session_id: this.#options.sessionId,
-        turn_id: this.#options.turnId,
+        turn_id: this.#options.fence.turnId,
         events: envelopes,
       })
       .catch((err: unknown) => {
@@ -96,14 +96,14 @@ export class TurnEventSink {
 
   async #write(batch: PendingEvent[]): Promise<void> {
     if (this.#fenced) return;
-    const { db, sessionId, realmId, turnId, epoch } = this.#options;
+    const { db, sessionId, realmId, fence } = this.#options;
     try {
       const envelopes = await appendEvents(db, {
         sessionId,
         realmId,
-        turnId,
+        turnId: fence.turnId,
         events: coalesceDeltas(batch),
-        fence: { turnId, epoch },
+        fence,
       });
       if (envelopes === null) {
         this.#markFenced();

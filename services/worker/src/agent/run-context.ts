@@ -1,4 +1,4 @@
-import type { Db, SessionRow, TurnRow } from "@meerkat/shared/db";
+import type { Db, SessionRow, TurnFence, TurnRow } from "@meerkat/shared/db";
 import type { AgentEvent, RealmConfig } from "@meerkat/shared/domain";
 import type { ProviderRegistry } from "@meerkat/shared/llm";
 import type { Logger } from "@meerkat/shared/observability";
@@ -17,8 +17,8 @@ export interface RunContext {
   emit: (event: AgentEvent) => void;
   /** Commits buffered events now (step boundaries). */
   flush: () => Promise<void>;
-  /** The writes of this attempt are fenced by this lease epoch. */
-  fence: { turnId: string; epoch: number };
+  /** The writes of this attempt are fenced by its claim. */
+  fence: TurnFence;
   /** A per-session scratch directory for tools that touch files (shell). */
   workDir: string;
   /**

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import {
   commitTurnOutcome,
+  fenceOf,
   isDatabaseError,
   loadTranscriptWithSeq,
   loadTurnCheckpoint,
@@ -8,6 +9,7 @@ import {
   type Db,
   type SessionRow,
   type TurnCheckpoint,
+  type TurnFence,
   type TurnRow,
   type ClaimedTurnContext,
 } from "@meerkat/shared/db";
@@ -84,8 +86,8 @@ interface RunOutcome {
 }
 
 /**
- * Runs one claimed attempt of a turn to its end and commits the outcome, fenced by the lease
- * epoch. An attempt that loses its lease, or is abandoned by a shutting-down worker, commits
+ * Runs one claimed attempt of a turn to its end and commits the outcome, fenced by the
+ * attempt's claim. An attempt that loses its lease, or is abandoned by a shutting-down worker, commits
  * nothing: the turn stays re-claimable and another worker resumes it from its checkpoints.
  */
 export async function runClaimedTurn(
@@ -93,6 +95,7 @@ export async function runClaimedTurn(
   deps: TurnRunnerDeps,
 ): Promise<void> {
   const { turn } = claimed;
+  const fence = fenceOf(turn);
   const logger = deps.logger.child({
     turnId: turn.id,
     sessionId: turn.sessionId,
@@ -103,8 +106,7 @@ export async function runClaimedTurn(
   const lease = new TurnLease({
     db: deps.db,
     logger,
-    turnId: turn.id,
-    epoch: turn.leaseEpoch,
+    fence,
     leaseMs: deps.settings.leaseMs,
     controller,
   });
@@ -114,8 +116,7 @@ export async function runClaimedTurn(
     logger,
     sessionId: turn.sessionId,
     realmId: turn.realmId,
-    turnId: turn.id,
-    epoch: turn.leaseEpoch,
+    fence,
     flushIntervalMs: deps.settings.flushIntervalMs,
     onFenced: () => {
       controller.abort(new TurnAbort("fenced"));
@@ -151,11 +152,11 @@ export async function runClaimedTurn(
         const cause = abortCauseOf(controller.signal);
         if (cause === "fenced" || cause === "shutdown") {
           sink.discard();
-          if (cause === "shutdown") await releaseForRedelivery(turn, deps, logger);
+          if (cause === "shutdown") await releaseForRedelivery(fence, deps, logger);
           logger.info({ cause }, "turn attempt abandoned without commit");
           return;
         }
-        await commit(turn, session, outcome, sink, deps, logger);
+        await commit(turn, fence, outcome, sink, deps, logger);
       },
     );
   } finally {
@@ -166,7 +167,7 @@ export async function runClaimedTurn(
 
 async function commit(
   turn: TurnRow,
-  session: SessionRow | undefined,
+  fence: TurnFence,
   outcome: RunOutcome,
   sink: TurnEventSink,
   deps: TurnRunnerDeps,
@@ -178,8 +179,7 @@ async function commit(
     events.map((payload) => ({ eventId: newId(), payload, emittedAtMs: now }));
   const write = (result: RunOutcome, events: AgentEvent[]) =>
     commitTurnOutcome(deps.db, {
-      turnId: turn.id,
-      epoch: turn.leaseEpoch,
+      fence,
       sessionId: turn.sessionId,
       realmId: turn.realmId,
       status: result.status,
@@ -236,15 +236,13 @@ async function commit(
 
 /** Lets another worker take the turn at once instead of waiting for the lease to lapse. */
 async function releaseForRedelivery(
-  turn: TurnRow,
+  fence: TurnFence,
   deps: TurnRunnerDeps,
   logger: Logger,
 ): Promise<void> {
-  await releaseTurnLease(deps.db, { turnId: turn.id, epoch: turn.leaseEpoch }).catch(
-    (err: unknown) => {
-      logger.warn({ err }, "could not release the turn lease; it will lapse on its own");
-    },
-  );
+  await releaseTurnLease(deps.db, fence).catch((err: unknown) => {
+    logger.warn({ err }, "could not release the turn lease; it will lapse on its own");
+  });
 }
 
 function freshState(): RunState {
@@ -313,7 +311,7 @@ async function executeRun(
         sink.emit(event);
       },
       flush: () => sink.flush(),
-      fence: { turnId: turn.id, epoch: turn.leaseEpoch },
+      fence: fenceOf(turn),
       workDir,
       wake: deps.wake,
     };

@@ -1,4 +1,4 @@
-import { renewTurnLease, type Db } from "@meerkat/shared/db";
+import { renewTurnLease, type Db, type TurnFence } from "@meerkat/shared/db";
 import type { Logger } from "@meerkat/shared/observability";
 
 export type AbortCause = "interrupt" | "cancel" | "fenced" | "shutdown";
@@ -21,8 +21,7 @@ export function abortCauseOf(signal: AbortSignal): AbortCause | undefined {
 export interface TurnLeaseOptions {
   db: Db;
   logger: Logger;
-  turnId: string;
-  epoch: number;
+  fence: TurnFence;
   leaseMs: number;
   controller: AbortController;
 }
@@ -54,11 +53,14 @@ export class TurnLease {
   async #renew(): Promise<void> {
     if (this.#renewing || this.#options.controller.signal.aborted) return;
     this.#renewing = true;
-    const { db, turnId, epoch, leaseMs, controller, logger } = this.#options;
+    const { db, fence, leaseMs, controller, logger } = this.#options;
     try {
-      const state = await renewTurnLease(db, { turnId, epoch, leaseMs });
+      const state = await renewTurnLease(db, { fence, leaseMs });
       if (!state.held) {
-        logger.warn({ turnId, epoch }, "turn lease lost; stopping without further writes");
+        logger.warn(
+          { turnId: fence.turnId, epoch: fence.epoch },
+          "turn lease lost; stopping without further writes",
+        );
         controller.abort(new TurnAbort("fenced"));
       } else if (state.stopReason === "interrupt" || state.stopReason === "cancel") {
         controller.abort(new TurnAbort(state.stopReason));
@@ -66,7 +68,7 @@ export class TurnLease {
     } catch (err) {
       // Postgres unreachable: keep running; if the lease lapses meanwhile, the next successful
       // renewal (or the final commit) finds out and nothing stale is written.
-      logger.warn({ err, turnId }, "turn lease renewal failed");
+      logger.warn({ err, turnId: fence.turnId }, "turn lease renewal failed");
     } finally {
       this.#renewing = false;
     }

@@ -1,10 +1,13 @@
 import { claimTurnWithContext, findTurn, type Db } from "@meerkat/shared/db";
+import { newId } from "@meerkat/shared/domain";
 import type { Logger } from "@meerkat/shared/observability";
 import type { QueuePayload } from "@meerkat/shared/queues";
 import { runClaimedTurn, type TurnRunnerDeps } from "../agent/run-turn.js";
 
 export interface AgentTurnJobDeps extends TurnRunnerDeps {
   db: Db;
+  /** The relaxed-durability handle (DbHandle.relaxed): the claim is acknowledged to no one. */
+  relaxedDb: Db;
   logger: Logger;
   workerId: string;
 }
@@ -18,9 +21,10 @@ export async function processAgentTurn(
   payload: QueuePayload<"agent-turn">,
   deps: AgentTurnJobDeps,
 ): Promise<"ran" | "duplicate"> {
-  const claimed = await claimTurnWithContext(deps.db, {
+  const claimed = await claimTurnWithContext(deps.relaxedDb, {
     turnId: payload.turnId,
-    owner: deps.workerId,
+    // Unique per claim: the token is part of every later write's fence.
+    owner: `${deps.workerId}#${newId()}`,
     leaseMs: deps.settings.leaseMs,
   });
   if (!claimed) {

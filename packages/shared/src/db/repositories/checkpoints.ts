@@ -2,20 +2,15 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Usage } from "../../domain/usage.js";
 import type { DbOrTx } from "../client.js";
 import { turnSteps, turnToolCalls, type StepAssistant } from "../schema/turn-steps.js";
+import { leaseHeld, type TurnFence } from "./fence.js";
 
-export interface Fence {
-  turnId: string;
-  epoch: number;
-}
-
-const fenceHolds = (fence: Fence) => sql`exists (
-  select 1 from turns where id = ${fence.turnId} and lease_epoch = ${fence.epoch} and status = 'running'
-)`;
+const fenceHolds = (fence: TurnFence) =>
+  sql`exists (select 1 from turns where ${leaseHeld(fence)})`;
 
 /** Records a completed model call of a running turn; false when the fence no longer holds. */
 export async function saveTurnStep(
   db: DbOrTx,
-  fence: Fence,
+  fence: TurnFence,
   step: { step: number; realmId: string; assistant: StepAssistant; usage: Usage },
 ): Promise<boolean> {
   const result = await db.execute(sql`
@@ -46,7 +41,7 @@ export interface ToolCallRecord {
  */
 export async function saveToolCallResult(
   db: DbOrTx,
-  fence: Fence & { realmId: string },
+  fence: TurnFence & { realmId: string },
   record: ToolCallRecord,
 ): Promise<boolean> {
   const result = await db.execute(sql`

@@ -1,7 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../client.js";
 import { sessionCompactions } from "../schema/session-compactions.js";
-import type { Fence } from "./checkpoints.js";
+import { leaseHeld, type TurnFence } from "./fence.js";
 
 export type CompactionRow = typeof sessionCompactions.$inferSelect;
 
@@ -43,7 +43,7 @@ export interface NewCompaction {
  */
 export async function saveCompaction(
   db: Db,
-  fence: Fence,
+  fence: TurnFence,
   compaction: NewCompaction,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -51,10 +51,7 @@ export async function saveCompaction(
       insert into session_compactions (id, session_id, realm_id, through_seq, summary, summary_tokens)
       select ${compaction.id}, ${compaction.sessionId}, ${compaction.realmId}, ${compaction.throughSeq},
              ${compaction.summary}, ${compaction.summaryTokens}
-      where exists (
-        select 1 from turns
-        where id = ${fence.turnId} and lease_epoch = ${fence.epoch} and status = 'running'
-      )
+      where exists (select 1 from turns where ${leaseHeld(fence)})
       returning id
     `);
     if (inserted.rows.length !== 1) return false;

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { toEnvelope, type AgentEvent, type EventEnvelope } from "../../domain/events.js";
 import type { DbOrTx } from "../client.js";
 import { sessionEvents } from "../schema/session-events.js";
+import { leaseHeld, type TurnFence } from "./fence.js";
 
 export interface PendingEvent {
   eventId: string;
@@ -14,8 +15,8 @@ export interface AppendEventsParams {
   realmId: string;
   turnId: string | null;
   events: readonly PendingEvent[];
-  /** When set, nothing is written unless the turn is still running under this lease epoch. */
-  fence?: { turnId: string; epoch: number } | undefined;
+  /** When set, nothing is written unless the turn is still running under this claim. */
+  fence?: TurnFence | undefined;
 }
 
 /**
@@ -39,8 +40,7 @@ export async function appendEvents(
   const fenceClause = params.fence ? sql`and exists (select 1 from fence)` : sql``;
   const fenceCte = params.fence
     ? sql`fence as (
-        select id from turns
-        where id = ${params.fence.turnId} and lease_epoch = ${params.fence.epoch} and status = 'running'
+        select id from turns where ${leaseHeld(params.fence)}
         for no key update
       ),`
     : sql``;

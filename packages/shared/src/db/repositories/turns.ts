@@ -8,6 +8,7 @@ import { executePrepared } from "../prepared.js";
 import type { SessionRow } from "./sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
+import { leaseHeld, type TurnFence } from "./fence.js";
 import { applySystemContext, consumeInputs } from "./inputs.js";
 import { completeDeliveredOccurrences } from "./occurrence-delivery.js";
 import { endTurnRequest, publishTurnRequest } from "./requests.js";
@@ -51,6 +52,10 @@ export async function findActiveTurn(db: DbOrTx, sessionId: string): Promise<Tur
 
 export interface ClaimParams {
   turnId: string;
+  /**
+   * The claim's owner token: unique per claim (a worker id plus a fresh id), since it is part
+   * of the fence of every later write (see TurnFence).
+   */
   owner: string;
   leaseMs: number;
 }
@@ -66,8 +71,16 @@ export interface ClaimedTurnContext {
 }
 
 /**
- * Claims a turn and loads what every run needs (its session, the realm's config, whether the
- * inbox has anything) in one round trip: this is on every turn's path.
+ * Claims a turn for one worker: a queued turn, or a running one whose lease lapsed (its worker
+ * died). Bumps `lease_epoch` and sets the owner token; every later write of this attempt is
+ * fenced by both (see TurnFence). Loads what every run needs (its session, the realm's config,
+ * whether the inbox has anything) in the same round trip: this is on every turn's path.
+ * Returns undefined when someone else holds the turn or it already ended (a duplicate
+ * delivery).
+ *
+ * Nothing is acknowledged by a claim, so it may run on the relaxed-durability handle: a claim
+ * a crash rolls back leaves the turn queued for the sweeper, and its token fences the lost
+ * attempt out.
  */
 export async function claimTurnWithContext(
   db: DbOrTx,
@@ -165,33 +178,6 @@ function sessionFromJson(raw: Record<string, unknown>): SessionRow {
   };
 }
 
-/**
- * Claims a turn for one worker: a queued turn, or a running one whose lease lapsed (its worker
- * died). Bumps `lease_epoch`; every later write of this attempt is fenced by that epoch.
- * Returns undefined when someone else holds it or it already ended (a duplicate delivery).
- */
-export async function claimTurn(db: DbOrTx, params: ClaimParams): Promise<TurnRow | undefined> {
-  const [row] = await db
-    .update(turns)
-    .set({
-      status: "running",
-      leaseOwner: params.owner,
-      leaseEpoch: sql`${turns.leaseEpoch} + 1`,
-      leaseExpiresAt: sql`now() + make_interval(secs => ${params.leaseMs / 1000})`,
-      attempt: sql`${turns.attempt} + 1`,
-      startedAt: sql`coalesce(${turns.startedAt}, now())`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(turns.id, params.turnId),
-        sql`(${turns.status} = 'queued' or (${turns.status} = 'running' and ${turns.leaseExpiresAt} < now()))`,
-      ),
-    )
-    .returning();
-  return row;
-}
-
 export interface LeaseState {
   held: boolean;
   stopReason: string | null;
@@ -200,7 +186,7 @@ export interface LeaseState {
 /** Extends the lease while the attempt still holds it; reports a requested stop. */
 export async function renewTurnLease(
   db: DbOrTx,
-  params: { turnId: string; epoch: number; leaseMs: number },
+  params: { fence: TurnFence; leaseMs: number },
 ): Promise<LeaseState> {
   const [row] = await db
     .update(turns)
@@ -208,13 +194,7 @@ export async function renewTurnLease(
       leaseExpiresAt: sql`now() + make_interval(secs => ${params.leaseMs / 1000})`,
       updatedAt: sql`now()`,
     })
-    .where(
-      and(
-        eq(turns.id, params.turnId),
-        eq(turns.leaseEpoch, params.epoch),
-        eq(turns.status, "running"),
-      ),
-    )
+    .where(leaseHeld(params.fence))
     .returning({ stopReason: turns.stopReason });
   return row ? { held: true, stopReason: row.stopReason } : { held: false, stopReason: null };
 }
@@ -223,25 +203,15 @@ export async function renewTurnLease(
  * Gives up a running attempt without ending the turn (a worker shutting down): the lease is
  * expired now, so the sweeper hands the turn to another worker at once.
  */
-export async function releaseTurnLease(
-  db: DbOrTx,
-  params: { turnId: string; epoch: number },
-): Promise<void> {
+export async function releaseTurnLease(db: DbOrTx, fence: TurnFence): Promise<void> {
   await db
     .update(turns)
     .set({ leaseExpiresAt: sql`now()`, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(turns.id, params.turnId),
-        eq(turns.leaseEpoch, params.epoch),
-        eq(turns.status, "running"),
-      ),
-    );
+    .where(leaseHeld(fence));
 }
 
 export interface TurnOutcome {
-  turnId: string;
-  epoch: number;
+  fence: TurnFence;
   sessionId: string;
   realmId: string;
   status: TerminalTurnStatus;
@@ -289,22 +259,23 @@ export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<C
       if (outcome.hasRequest === true) {
         if (outcome.status === "completed") {
           // A cancel that won the race is never overwritten by a success.
-          if (!(await publishTurnRequest(tx, outcome.turnId))) throw new RequestCancelledFirst();
+          if (!(await publishTurnRequest(tx, outcome.fence.turnId)))
+            throw new RequestCancelledFirst();
         } else {
           await endTurnRequest(
             tx,
-            outcome.turnId,
+            outcome.fence.turnId,
             outcome.status === "cancelled" ? "cancelled" : "completed",
           );
         }
       }
-      await consumeInputs(tx, outcome.turnId, outcome.consumeInputIds ?? []);
+      await consumeInputs(tx, outcome.fence.turnId, outcome.consumeInputIds ?? []);
       await completeDeliveredOccurrences(tx, {
         inputIds: outcome.consumeInputIds ?? [],
         turnStatus: outcome.status,
         error: outcome.error?.message,
       });
-      await applySystemContext(tx, outcome.turnId, outcome.applySystemContextIds ?? []);
+      await applySystemContext(tx, outcome.fence.turnId, outcome.applySystemContextIds ?? []);
       const written = await writeOutcome(tx, outcome);
       // Nothing of the bookkeeping above may outlive a lost lease.
       if (written.kind === "fenced") throw new FencedCommit();
@@ -345,7 +316,7 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
         result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
         error = ${outcome.error === null ? null : JSON.stringify(outcome.error)}::jsonb,
         finished_at = now(), updated_at = now(), lease_expires_at = null
-      where id = ${outcome.turnId} and lease_epoch = ${outcome.epoch} and status = 'running'
+      where ${leaseHeld(outcome.fence)}
       returning session_id
     ),
     sess as (
@@ -364,14 +335,14 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
     msgs as (
       insert into messages (session_id, seq, realm_id, turn_id, role, body)
       select ${outcome.sessionId}, sess.message_count - ${messageRows.length} + m.i, ${outcome.realmId},
-             ${outcome.turnId}, m.body->>'role', m.body
+             ${outcome.fence.turnId}, m.body->>'role', m.body
       from sess, jsonb_to_recordset(${JSON.stringify(messageRows)}::jsonb) as m(i int, body jsonb)
       returning 1
     ),
     evts as (
       insert into session_events (session_id, seq, realm_id, event_id, turn_id, type, payload, emitted_at)
       select ${outcome.sessionId}, sess.event_seq - ${eventRows.length} + e.i, ${outcome.realmId},
-             e.event_id, ${outcome.turnId}, e.type, e.payload, e.emitted_at
+             e.event_id, ${outcome.fence.turnId}, e.type, e.payload, e.emitted_at
       from sess, jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb)
         as e(i int, event_id uuid, type text, payload jsonb, emitted_at timestamptz)
       returning seq

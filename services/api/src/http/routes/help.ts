@@ -35,13 +35,14 @@ export function registerHelpRoutes(root: FastifyInstance, deps: ServiceDeps): vo
     },
     async (request, reply) => {
       const tracked = await beginRequest(deps, request.headers["x-meerkat-request-id"], "help");
-      const queued = await askHelp(deps, request.body, { tracked }).catch(
+      const waitsForResult = !prefersAsync(request);
+      const queued = await askHelp(deps, request.body, { tracked, waitsForResult }).catch(
         async (error: unknown) => {
           await abandonRequest(deps, tracked);
           throw error;
         },
       );
-      if (prefersAsync(request)) {
+      if (!waitsForResult) {
         return reply
           .code(202)
           .header("preference-applied", "respond-async")

@@ -54,13 +54,14 @@ export function registerSessionRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
     async (request, reply) => {
       const tracked = await beginRequest(deps, request.headers["x-meerkat-request-id"], "create");
-      const queued = await createSession(deps, request.body, { tracked }).catch(
+      const waitsForResult = !prefersAsync(request);
+      const queued = await createSession(deps, request.body, { tracked, waitsForResult }).catch(
         async (error: unknown) => {
           await abandonRequest(deps, tracked);
           throw error;
         },
       );
-      if (prefersAsync(request)) {
+      if (!waitsForResult) {
         return reply
           .code(202)
           .header("preference-applied", "respond-async")
@@ -89,13 +90,15 @@ export function registerSessionRoutes(root: FastifyInstance, deps: ServiceDeps):
         throw new AppError("BAD_REQUEST", `Session ID mismatch: path=${pathId} body=${bodyId}`);
       }
       const tracked = await beginRequest(deps, request.headers["x-meerkat-request-id"], "continue");
-      const queued = await continueSession(deps, pathId, request.body, { tracked }).catch(
-        async (error: unknown) => {
-          await abandonRequest(deps, tracked);
-          throw error;
-        },
-      );
-      if (prefersAsync(request)) {
+      const waitsForResult = !prefersAsync(request);
+      const queued = await continueSession(deps, pathId, request.body, {
+        tracked,
+        waitsForResult,
+      }).catch(async (error: unknown) => {
+        await abandonRequest(deps, tracked);
+        throw error;
+      });
+      if (!waitsForResult) {
         return reply
           .code(202)
           .header("preference-applied", "respond-async")

@@ -7,6 +7,9 @@
 #
 # Stages: deps (npm ci with the committed lockfile) → build (tsc -b) → prod-deps (prune dev and
 # test-only dependencies) → runtime (node user, tini) → one small stage per target.
+#
+# --build-arg SERVICE_VERSION=1.2.3 sets the version the services report (log lines,
+# /runtime/host_info, the telemetry resource); without it they report the root package.json's.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -90,6 +93,10 @@ COPY --from=prod-deps /app/services/worker/package.json ./services/worker/packag
 COPY --from=prod-deps /app/services/worker/dist ./services/worker/dist
 COPY --from=prod-deps /app/services/scheduler/package.json ./services/scheduler/package.json
 COPY --from=prod-deps /app/services/scheduler/dist ./services/scheduler/dist
+# Declared last, so that a new version rebuilds no layer above. Blank means unset: the services
+# then read the version of /app/package.json (the root one).
+ARG SERVICE_VERSION=""
+ENV SERVICE_VERSION=${SERVICE_VERSION}
 # The files stay owned by root and read-only for the service user; only /tmp is written to.
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -67,6 +67,13 @@ Image reference of a component. Usage: include "meerkat.image" (dict "root" $ "i
 {{- end }}
 
 {{/*
+SERVICE_VERSION of every component: config.serviceVersion, else the chart's appVersion.
+*/}}
+{{- define "meerkat.serviceVersion" -}}
+{{- .Values.config.serviceVersion | default .Chart.AppVersion | toString }}
+{{- end }}
+
+{{/*
 "true" when any literal secret value is given.
 */}}
 {{- define "meerkat.hasLiteralSecrets" -}}

@@ -10,10 +10,10 @@ import {
   intEnv,
   optionalStringEnv,
   secretEnv,
-  stringEnv,
   urlEnv,
 } from "./env-types.js";
 import type { Secret } from "./secret.js";
+import { releaseVersion } from "./version.js";
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/meerkat";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
@@ -109,7 +109,17 @@ export const hooksEnv = {
 export const serviceIdentityEnv = {
   /** Overrides the replica identity used for leases and logs (default: hostname:pid). */
   INSTANCE_ID: optionalStringEnv(),
-  SERVICE_VERSION: stringEnv("0.1.0"),
+  /**
+   * Reported in log lines, /runtime/host_info, the OpenAPI document and the telemetry resource;
+   * default: the version of the root package.json (the image's build arg or the chart sets it).
+   */
+  SERVICE_VERSION: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    z
+      .string()
+      .optional()
+      .transform((value) => value?.trim() ?? releaseVersion()),
+  ),
 };
 
 interface ProviderEnv {

@@ -1,25 +1,64 @@
 #!/usr/bin/env node
 /**
- * `npm run db:migrate` and the `migrate` image: creates the database when missing (when the
- * role may), then applies every pending migration. Exit 0 on success, 1 with a message otherwise.
+ * `npm run db:migrate` and the `migrate` image: applies every pending migration to DATABASE_URL,
+ * creating the database first when it does not exist (when the role may). Exit 0 on success, 1
+ * with a logged error otherwise.
+ *
+ * Reads DATABASE_URL, DATABASE_CONNECT_TIMEOUT_MS (each connection attempt), LOG_LEVEL,
+ * LOG_PRETTY and SERVICE_VERSION, as the services do; logs are JSON lines unless pretty.
  */
-import { DEFAULT_DATABASE_URL } from "../config/fragments.js";
-import { describeError } from "../errors/app-error.js";
+import { z } from "zod";
+import { databaseEnv, logEnv, serviceIdentityEnv } from "../config/fragments.js";
+import { ConfigError, loadConfig } from "../config/load.js";
+import { createLogger } from "../observability/logger.js";
 import { ensureDatabase, runMigrations } from "./migrate.js";
 
-const url = process.env["DATABASE_URL"]?.trim() || DEFAULT_DATABASE_URL;
-const redacted = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:[redacted]@");
+const migratorEnv = z.object({
+  DATABASE_URL: databaseEnv.DATABASE_URL,
+  DATABASE_CONNECT_TIMEOUT_MS: databaseEnv.DATABASE_CONNECT_TIMEOUT_MS,
+  ...logEnv,
+  SERVICE_VERSION: serviceIdentityEnv.SERVICE_VERSION,
+});
+
+function loadConfigOrExit(): z.output<typeof migratorEnv> {
+  try {
+    return loadConfig(migratorEnv, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Postgres's "database does not exist" (SQLSTATE 3D000). */
+function isMissingDatabase(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "3D000";
+}
+
+const config = loadConfigOrExit();
+const logger = createLogger({
+  service: "migrate",
+  version: config.SERVICE_VERSION,
+  level: config.LOG_LEVEL,
+  pretty: config.LOG_PRETTY ?? process.stdout.isTTY,
+});
+const database = config.DATABASE_URL.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:[redacted]@");
+const options = { url: config.DATABASE_URL, connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS };
 
 try {
-  const created = await ensureDatabase({ url }).catch((error: unknown) => {
-    // Managed databases often forbid CREATE DATABASE; the migration below reports real problems.
-    process.stderr.write(`note: could not check or create the database: ${describeError(error)}\n`);
-    return false;
-  });
-  if (created) process.stdout.write(`created database at ${redacted}\n`);
-  await runMigrations({ url });
-  process.stdout.write(`migrations applied to ${redacted}\n`);
+  try {
+    await runMigrations(options);
+  } catch (error) {
+    // Only a database that is not there yet is created: a server that does not answer fails
+    // once, after one connect timeout, and a role that may not create databases never tries.
+    if (!isMissingDatabase(error)) throw error;
+    if (await ensureDatabase(options)) logger.info({ database }, "database created");
+    await runMigrations(options);
+  }
+  logger.info({ database }, "migrations applied");
 } catch (error) {
-  process.stderr.write(`migration failed for ${redacted}: ${describeError(error)}\n`);
+  logger.error({ err: error, database }, "migration failed");
   process.exitCode = 1;
 }

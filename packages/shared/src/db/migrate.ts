@@ -12,6 +12,10 @@ const MIGRATION_LOCK_KEY = 0x6d65_6572;
 
 export interface MigrateOptions {
   url: string;
+  /**
+   * How long opening a connection may take (default 10 s); the CLI passes
+   * DATABASE_CONNECT_TIMEOUT_MS.
+   */
   connectTimeoutMs?: number;
 }
 

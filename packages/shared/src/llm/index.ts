@@ -5,6 +5,7 @@
 export * from "./types.js";
 export { LlmError, isLlmError, classifyLlmError, type LlmErrorOptions } from "./errors.js";
 export { parseRetryAfterMs } from "./retry-after.js";
+export { createHttpFetch, providerFetch, type FetchFunction } from "./http-fetch.js";
 export { createAnthropicProvider, type AnthropicProviderConfig } from "./providers/anthropic.js";
 export {
   createOpenAiChatProvider,

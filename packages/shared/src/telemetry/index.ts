@@ -3,6 +3,7 @@
  * `node --import` before `main.js`). The SDK is loaded and started only when an OTLP endpoint is
  * configured, so local runs pay nothing for it.
  */
+import { releaseVersion } from "../config/version.js";
 
 /** Where instrumentation.ts leaves the handle for main.ts's last shutdown phase. */
 export const TELEMETRY_HANDLE = Symbol.for("meerkat.telemetry");
@@ -29,7 +30,11 @@ export async function startTelemetry(
 ): Promise<TelemetryHandle> {
   if (!isTelemetryEnabled(env)) return DISABLED;
   const { startNodeSdk } = await import("./sdk.js");
-  const sdk = startNodeSdk(env["OTEL_SERVICE_NAME"]?.trim() || serviceName);
+  const sdk = startNodeSdk(
+    env["OTEL_SERVICE_NAME"]?.trim() || serviceName,
+    // As the service's config reads it (main.ts parses it again, after this has started).
+    env["SERVICE_VERSION"]?.trim() || releaseVersion(),
+  );
   return { enabled: true, shutdown: () => sdk.shutdown() };
 }
 

@@ -11,6 +11,7 @@
  * default, lets the run continue after a `hook_failed` event.
  */
 import { resolveEffectiveHooks, type HookPointName } from "@meerkat/shared/domain";
+import { providerFetch, type FetchFunction } from "@meerkat/shared/llm";
 import type { RunContext } from "../run-context.js";
 import { BoundedPool } from "./bounded-pool.js";
 import type { HookInvoker } from "./invocation.js";
@@ -29,6 +30,11 @@ export interface HookEngineOptions {
   invoker?: (run: RunContext) => HookInvoker;
   /** The environment command hooks start from; defaults to this process's PATH, HOME, LANG. */
   baseEnv?: Record<string, string>;
+  /**
+   * The transport of http hooks; defaults to the provider calls' (`providerFetch`), so hooks go
+   * through the same egress proxy, trusted CAs and idle timeout.
+   */
+  fetch?: FetchFunction;
   now?: () => number;
   /**
    * Hook runtimes this deployment allows (MEERKAT_HOOK_RUNTIMES). A command hook runs a program
@@ -44,8 +50,10 @@ export function createHookRunnerFactory(
 ): (run: RunContext) => HookRunner {
   const pool = new BoundedPool();
   const baseEnv = options.baseEnv ?? minimalEnv(process.env);
+  const transport = options.fetch ?? providerFetch;
   const invokerFor =
-    options.invoker ?? ((run: RunContext) => createInvoker({ baseEnv, logger: run.logger }));
+    options.invoker ??
+    ((run: RunContext) => createInvoker({ baseEnv, fetch: transport, logger: run.logger }));
   const now = options.now ?? (() => performance.now());
   return (run) => {
     const { entries, issues } = resolveEffectiveHooks(

@@ -1,3 +1,4 @@
+import type { FetchFunction } from "@meerkat/shared/llm";
 import type { Logger } from "@meerkat/shared/observability";
 import type { HookInvoker } from "../invocation.js";
 import { invokeCommand } from "./command.js";
@@ -7,6 +8,8 @@ import { invokeInProcess } from "./in-process.js";
 export interface InvokerDeps {
   /** The environment command hooks start from (see minimalEnv). */
   baseEnv: Record<string, string>;
+  /** The transport of http hooks: the provider calls' one (see invokeHttp). */
+  fetch: FetchFunction;
   logger: Logger;
 }
 
@@ -20,7 +23,7 @@ export function createInvoker(deps: InvokerDeps): HookInvoker {
       case "command":
         return invokeCommand(runtime, invocation, { baseEnv: deps.baseEnv, signal });
       case "http":
-        return invokeHttp(runtime, invocation, signal);
+        return invokeHttp(runtime, invocation, { fetch: deps.fetch, signal });
     }
   };
 }

@@ -243,6 +243,55 @@ describe("bad input on schedules, inputs and comms", () => {
       expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     });
 
+    it("bounds labels as sessions do (64), on the schedule and on the session it creates", async () => {
+      const labels = (n: number) =>
+        Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+      const materialize = (create: Record<string, unknown>) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL, ...create },
+        action: { type: "prompt", prompt: "hello" },
+      });
+      const tooMany = "at most 64 labels are allowed (got 65)";
+      const before = await scheduleRows();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ target: target(), labels: labels(65) }, `invalid schedule: labels: ${tooMany}`],
+        [
+          { target: materialize({ labels: labels(65) }) },
+          `invalid schedule: create.labels: ${tooMany}`,
+        ],
+        [
+          { target: materialize({ peer_meta: { labels: labels(65) } }) },
+          `invalid schedule: create.peer_meta.labels: ${tooMany}`,
+        ],
+      ];
+      for (const [body, message] of cases) {
+        expectRefused(
+          await stack.request("POST", "/schedules", { trigger: hourly(), ...body }),
+          400,
+          "BAD_REQUEST",
+          message,
+        );
+      }
+      expect(await scheduleRows()).toBe(before);
+
+      const created = await stack.request<{ schedule_id: string }>("POST", "/schedules", {
+        trigger: hourly(),
+        target: materialize({ labels: labels(64) }),
+        labels: labels(64),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, { labels: labels(65) }),
+        400,
+        "BAD_REQUEST",
+        `invalid schedule: labels: ${tooMany}`,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
     it("refuses bodies that cannot be stored (unpaired surrogates, deep nesting), writing nothing", async () => {
       const before = await scheduleRows();
       const body = JSON.stringify({ trigger: hourly(), target: target() }).slice(0, -1);

@@ -243,6 +243,144 @@ describe("bad input on schedules, inputs and comms", () => {
       expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     });
 
+    it("checks a materialize spec's output_schema when the schedule is made, not at delivery", async () => {
+      const materialize = (create: Record<string, unknown>) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL, ...create },
+        action: { type: "prompt", prompt: "report" },
+      });
+      const notCompiling = { type: "object", properties: { a: { type: "text" } } };
+      const before = await scheduleRows();
+      for (const create of [
+        { output_schema: notCompiling },
+        { output_schema_json: notCompiling },
+        { output_schema: { schema: notCompiling, name: "report" } },
+      ]) {
+        expectRefused(
+          await stack.request("POST", "/schedules", {
+            trigger: hourly(),
+            target: materialize(create),
+          }),
+          400,
+          "BAD_REQUEST",
+          /^invalid schedule: create\.output_schema(\.schema)?: not a valid JSON Schema: /,
+        );
+      }
+      expectRefused(
+        await stack.request("POST", "/schedules", {
+          trigger: hourly(),
+          target: materialize({ output_schema: { type: "array", items: {} } }),
+        }),
+        400,
+        "BAD_REQUEST",
+        'invalid schedule: create.output_schema: root must be a JSON object schema (type "object")',
+      );
+      // A strict-compat schema is judged for the provider the session will have (gpt-* → openai).
+      const strict = {
+        schema: {
+          type: "object",
+          properties: { code: { type: "string", pattern: "^[A-Z]{2}$" } },
+          required: ["code"],
+        },
+        strict: true,
+        compat: "strict",
+      };
+      expectRefused(
+        await stack.request("POST", "/schedule/call", {
+          name: "meerkat_schedule_create",
+          arguments: {
+            trigger: hourly(),
+            target: materialize({ model: "gpt-5.4-mini", output_schema: strict }),
+            misfire_policy: { type: "skip" },
+            overlap_policy: "skip_if_running",
+            missing_target_policy: "skip",
+          },
+        }),
+        400,
+        "BAD_REQUEST",
+        /^invalid schedule: create\.output_schema: compat "strict" but openai cannot take the schema as is: .*pattern/,
+      );
+      expect(await scheduleRows()).toBe(before);
+
+      // The same schema is fine for Anthropic; a PATCH to an unusable one changes nothing.
+      const created = await stack.request<{ schedule_id: string }>("POST", "/schedules", {
+        trigger: hourly(),
+        target: materialize({ output_schema: strict }),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, {
+          target: materialize({ output_schema: notCompiling }),
+        }),
+        400,
+        "BAD_REQUEST",
+        /^invalid schedule: create\.output_schema: not a valid JSON Schema: /,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
+    it("refuses a client-supplied bound_session_id (the server sets it), writing nothing", async () => {
+      const target = (extra: Record<string, unknown> = {}) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL },
+        action: { type: "prompt", prompt: "hello" },
+        ...extra,
+      });
+      const ownedByServer =
+        "invalid schedule: target.bound_session_id is set by the server when the first delivery creates the session; omit it (use a resumable_session target to deliver to an existing session)";
+      const before = await scheduleRows();
+      // Even a live session of this realm: that is what resumable_session is for.
+      for (const bound of [sessionId, "0190f5c2-0000-7000-8000-00000000dead", "x"]) {
+        expectRefused(
+          await stack.request("POST", "/schedules", {
+            trigger: hourly(),
+            target: target({ bound_session_id: bound }),
+          }),
+          400,
+          "BAD_REQUEST",
+          ownedByServer,
+        );
+      }
+      expectRefused(
+        await stack.request("POST", "/schedule/call", {
+          name: "meerkat_schedule_create",
+          arguments: {
+            trigger: hourly(),
+            target: target({ bound_session_id: sessionId }),
+            misfire_policy: { type: "skip" },
+            overlap_policy: "skip_if_running",
+            missing_target_policy: "skip",
+          },
+        }),
+        400,
+        "BAD_REQUEST",
+        ownedByServer,
+      );
+      expect(await scheduleRows()).toBe(before);
+
+      // null is no binding; a schedule not bound yet refuses one on PATCH too.
+      const created = await stack.request<{ schedule_id: string; target: unknown }>(
+        "POST",
+        "/schedules",
+        { trigger: hourly(), target: target({ bound_session_id: null }) },
+      );
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      expect(created.body.target).toEqual(target());
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, { target: target({ bound_session_id: sessionId }) }),
+        400,
+        "BAD_REQUEST",
+        ownedByServer,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
     it("bounds labels as sessions do (64), on the schedule and on the session it creates", async () => {
       const labels = (n: number) =>
         Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));

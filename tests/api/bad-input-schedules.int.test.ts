@@ -577,6 +577,94 @@ describe("bad input on schedules, inputs and comms", () => {
       ).toBe(1);
     });
 
+    it("refuses envelope blocks that are not content blocks, naming the element, queueing nothing", async () => {
+      const before = await inboxRows(quiet);
+      const path = `/sessions/${quiet}/external-events`;
+      const event = (blocks: unknown) => ({
+        kind: "generic_json",
+        event_type: "ci",
+        payload: { build: 7 },
+        blocks,
+      });
+      const cases: [unknown, string][] = [
+        ["see attached", "blocks must be an array of content blocks"],
+        [[{ type: "text", text: "ok" }, 7], "blocks[1]: expected a content block object"],
+        [[{ type: "file", name: "x" }], 'blocks[0].type: expected "text", "image" or "video"'],
+        [[{ type: "text", text: { rich: true } }], "blocks[0].text: expected a string"],
+        [
+          [{ type: "image", media_type: "image/png", source: "url", url: "https://x" }],
+          'blocks[0].source: expected "inline" or "blob"',
+        ],
+        [
+          [{ type: "image", media_type: "image/png", source: "blob" }],
+          "blocks[0].blob_id: expected a non-empty string",
+        ],
+        [
+          [{ type: "video", media_type: "video/mp4", source: "inline", data: "AAAA" }],
+          "blocks[0].duration_ms: expected a non-negative integer (milliseconds)",
+        ],
+      ];
+      for (const [blocks, message] of cases) {
+        expectRefused(await webhook(path, event(blocks)), 400, "BAD_REQUEST", message);
+      }
+      expect(await inboxRows(quiet)).toBe(before);
+      // Every kind of the contract's ContentBlock is taken.
+      const accepted = await webhook(
+        `/sessions/${sessionId}/external-events`,
+        event([
+          { type: "text", text: "build 7 failed" },
+          { type: "image", media_type: "image/png", source: "inline", data: "iVBORw0KGgo=" },
+          { type: "image", media_type: "image/png", source: "blob", blob_id: "blob-7" },
+          {
+            type: "video",
+            media_type: "video/mp4",
+            source: "inline",
+            data: "AAAA",
+            duration_ms: 1200,
+          },
+        ]),
+      );
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    });
+
+    it("refuses a source_event_id that is not a string rather than ignoring it", async () => {
+      const before = await inboxRows(quiet);
+      const path = `/sessions/${quiet}/external-events`;
+      const event = (extra: Record<string, unknown>) => ({
+        kind: "generic_json",
+        event_type: "ci",
+        payload: {},
+        ...extra,
+      });
+      for (const id of [42, true, { id: "build-7" }, ["build-7"]]) {
+        expectRefused(
+          await webhook(path, event({ source_event_id: id })),
+          400,
+          "BAD_REQUEST",
+          "source_event_id must be a string",
+        );
+        expectRefused(
+          await webhook(path, event({ event_id: id })),
+          400,
+          "BAD_REQUEST",
+          "event_id must be a string",
+        );
+      }
+      expect(await inboxRows(quiet)).toBe(before);
+      // A string id still deduplicates: the second delivery is acknowledged, not queued.
+      const key = `build-${randomBytes(4).toString("hex")}`;
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const posted = await webhook(
+          `/sessions/${sessionId}/external-events`,
+          event({ source_event_id: key }),
+        );
+        expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      }
+      expect(
+        await count("select count(*) from session_inputs where idempotency_key = $1", [key]),
+      ).toBe(1);
+    });
+
     it("checks the webhook secret before the body: a caller without it gets 401", async () => {
       const before = await inboxRows(quiet);
       const unauthorized = { error: "invalid webhook secret", code: "UNAUTHORIZED" };

@@ -243,6 +243,193 @@ describe("bad input on schedules, inputs and comms", () => {
       expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
     });
 
+    it("checks a materialize spec's output_schema when the schedule is made, not at delivery", async () => {
+      const materialize = (create: Record<string, unknown>) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL, ...create },
+        action: { type: "prompt", prompt: "report" },
+      });
+      const notCompiling = { type: "object", properties: { a: { type: "text" } } };
+      const before = await scheduleRows();
+      for (const create of [
+        { output_schema: notCompiling },
+        { output_schema_json: notCompiling },
+        { output_schema: { schema: notCompiling, name: "report" } },
+      ]) {
+        expectRefused(
+          await stack.request("POST", "/schedules", {
+            trigger: hourly(),
+            target: materialize(create),
+          }),
+          400,
+          "BAD_REQUEST",
+          /^invalid schedule: create\.output_schema(\.schema)?: not a valid JSON Schema: /,
+        );
+      }
+      expectRefused(
+        await stack.request("POST", "/schedules", {
+          trigger: hourly(),
+          target: materialize({ output_schema: { type: "array", items: {} } }),
+        }),
+        400,
+        "BAD_REQUEST",
+        'invalid schedule: create.output_schema: root must be a JSON object schema (type "object")',
+      );
+      // A strict-compat schema is judged for the provider the session will have (gpt-* → openai).
+      const strict = {
+        schema: {
+          type: "object",
+          properties: { code: { type: "string", pattern: "^[A-Z]{2}$" } },
+          required: ["code"],
+        },
+        strict: true,
+        compat: "strict",
+      };
+      expectRefused(
+        await stack.request("POST", "/schedule/call", {
+          name: "meerkat_schedule_create",
+          arguments: {
+            trigger: hourly(),
+            target: materialize({ model: "gpt-5.4-mini", output_schema: strict }),
+            misfire_policy: { type: "skip" },
+            overlap_policy: "skip_if_running",
+            missing_target_policy: "skip",
+          },
+        }),
+        400,
+        "BAD_REQUEST",
+        /^invalid schedule: create\.output_schema: compat "strict" but openai cannot take the schema as is: .*pattern/,
+      );
+      expect(await scheduleRows()).toBe(before);
+
+      // The same schema is fine for Anthropic; a PATCH to an unusable one changes nothing.
+      const created = await stack.request<{ schedule_id: string }>("POST", "/schedules", {
+        trigger: hourly(),
+        target: materialize({ output_schema: strict }),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, {
+          target: materialize({ output_schema: notCompiling }),
+        }),
+        400,
+        "BAD_REQUEST",
+        /^invalid schedule: create\.output_schema: not a valid JSON Schema: /,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
+    it("refuses a client-supplied bound_session_id (the server sets it), writing nothing", async () => {
+      const target = (extra: Record<string, unknown> = {}) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL },
+        action: { type: "prompt", prompt: "hello" },
+        ...extra,
+      });
+      const ownedByServer =
+        "invalid schedule: target.bound_session_id is set by the server when the first delivery creates the session; omit it (use a resumable_session target to deliver to an existing session)";
+      const before = await scheduleRows();
+      // Even a live session of this realm: that is what resumable_session is for.
+      for (const bound of [sessionId, "0190f5c2-0000-7000-8000-00000000dead", "x"]) {
+        expectRefused(
+          await stack.request("POST", "/schedules", {
+            trigger: hourly(),
+            target: target({ bound_session_id: bound }),
+          }),
+          400,
+          "BAD_REQUEST",
+          ownedByServer,
+        );
+      }
+      expectRefused(
+        await stack.request("POST", "/schedule/call", {
+          name: "meerkat_schedule_create",
+          arguments: {
+            trigger: hourly(),
+            target: target({ bound_session_id: sessionId }),
+            misfire_policy: { type: "skip" },
+            overlap_policy: "skip_if_running",
+            missing_target_policy: "skip",
+          },
+        }),
+        400,
+        "BAD_REQUEST",
+        ownedByServer,
+      );
+      expect(await scheduleRows()).toBe(before);
+
+      // null is no binding; a schedule not bound yet refuses one on PATCH too.
+      const created = await stack.request<{ schedule_id: string; target: unknown }>(
+        "POST",
+        "/schedules",
+        { trigger: hourly(), target: target({ bound_session_id: null }) },
+      );
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      expect(created.body.target).toEqual(target());
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, { target: target({ bound_session_id: sessionId }) }),
+        400,
+        "BAD_REQUEST",
+        ownedByServer,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
+    it("bounds labels as sessions do (64), on the schedule and on the session it creates", async () => {
+      const labels = (n: number) =>
+        Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+      const materialize = (create: Record<string, unknown>) => ({
+        target_kind: "session",
+        type: "materialize_on_demand_session",
+        create: { model: MODEL, ...create },
+        action: { type: "prompt", prompt: "hello" },
+      });
+      const tooMany = "at most 64 labels are allowed (got 65)";
+      const before = await scheduleRows();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ target: target(), labels: labels(65) }, `invalid schedule: labels: ${tooMany}`],
+        [
+          { target: materialize({ labels: labels(65) }) },
+          `invalid schedule: create.labels: ${tooMany}`,
+        ],
+        [
+          { target: materialize({ peer_meta: { labels: labels(65) } }) },
+          `invalid schedule: create.peer_meta.labels: ${tooMany}`,
+        ],
+      ];
+      for (const [body, message] of cases) {
+        expectRefused(
+          await stack.request("POST", "/schedules", { trigger: hourly(), ...body }),
+          400,
+          "BAD_REQUEST",
+          message,
+        );
+      }
+      expect(await scheduleRows()).toBe(before);
+
+      const created = await stack.request<{ schedule_id: string }>("POST", "/schedules", {
+        trigger: hourly(),
+        target: materialize({ labels: labels(64) }),
+        labels: labels(64),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const path = `/schedules/${created.body.schedule_id}`;
+      const stored = await stack.request("GET", path);
+      expectRefused(
+        await stack.request("PATCH", path, { labels: labels(65) }),
+        400,
+        "BAD_REQUEST",
+        `invalid schedule: labels: ${tooMany}`,
+      );
+      expect((await stack.request("GET", path)).body).toEqual(stored.body);
+    });
+
     it("refuses bodies that cannot be stored (unpaired surrogates, deep nesting), writing nothing", async () => {
       const before = await scheduleRows();
       const body = JSON.stringify({ trigger: hourly(), target: target() }).slice(0, -1);
@@ -382,6 +569,94 @@ describe("bad input on schedules, inputs and comms", () => {
           `/sessions/${sessionId}/external-events`,
           { attempt },
           { headers: { "idempotency-key": key } },
+        );
+        expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      }
+      expect(
+        await count("select count(*) from session_inputs where idempotency_key = $1", [key]),
+      ).toBe(1);
+    });
+
+    it("refuses envelope blocks that are not content blocks, naming the element, queueing nothing", async () => {
+      const before = await inboxRows(quiet);
+      const path = `/sessions/${quiet}/external-events`;
+      const event = (blocks: unknown) => ({
+        kind: "generic_json",
+        event_type: "ci",
+        payload: { build: 7 },
+        blocks,
+      });
+      const cases: [unknown, string][] = [
+        ["see attached", "blocks must be an array of content blocks"],
+        [[{ type: "text", text: "ok" }, 7], "blocks[1]: expected a content block object"],
+        [[{ type: "file", name: "x" }], 'blocks[0].type: expected "text", "image" or "video"'],
+        [[{ type: "text", text: { rich: true } }], "blocks[0].text: expected a string"],
+        [
+          [{ type: "image", media_type: "image/png", source: "url", url: "https://x" }],
+          'blocks[0].source: expected "inline" or "blob"',
+        ],
+        [
+          [{ type: "image", media_type: "image/png", source: "blob" }],
+          "blocks[0].blob_id: expected a non-empty string",
+        ],
+        [
+          [{ type: "video", media_type: "video/mp4", source: "inline", data: "AAAA" }],
+          "blocks[0].duration_ms: expected a non-negative integer (milliseconds)",
+        ],
+      ];
+      for (const [blocks, message] of cases) {
+        expectRefused(await webhook(path, event(blocks)), 400, "BAD_REQUEST", message);
+      }
+      expect(await inboxRows(quiet)).toBe(before);
+      // Every kind of the contract's ContentBlock is taken.
+      const accepted = await webhook(
+        `/sessions/${sessionId}/external-events`,
+        event([
+          { type: "text", text: "build 7 failed" },
+          { type: "image", media_type: "image/png", source: "inline", data: "iVBORw0KGgo=" },
+          { type: "image", media_type: "image/png", source: "blob", blob_id: "blob-7" },
+          {
+            type: "video",
+            media_type: "video/mp4",
+            source: "inline",
+            data: "AAAA",
+            duration_ms: 1200,
+          },
+        ]),
+      );
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    });
+
+    it("refuses a source_event_id that is not a string rather than ignoring it", async () => {
+      const before = await inboxRows(quiet);
+      const path = `/sessions/${quiet}/external-events`;
+      const event = (extra: Record<string, unknown>) => ({
+        kind: "generic_json",
+        event_type: "ci",
+        payload: {},
+        ...extra,
+      });
+      for (const id of [42, true, { id: "build-7" }, ["build-7"]]) {
+        expectRefused(
+          await webhook(path, event({ source_event_id: id })),
+          400,
+          "BAD_REQUEST",
+          "source_event_id must be a string",
+        );
+        expectRefused(
+          await webhook(path, event({ event_id: id })),
+          400,
+          "BAD_REQUEST",
+          "event_id must be a string",
+        );
+      }
+      expect(await inboxRows(quiet)).toBe(before);
+      // A string id still deduplicates: the second delivery is acknowledged, not queued.
+      const key = `build-${randomBytes(4).toString("hex")}`;
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const posted = await webhook(
+          `/sessions/${sessionId}/external-events`,
+          event({ source_event_id: key }),
         );
         expect(posted.status, JSON.stringify(posted.body)).toBe(202);
       }

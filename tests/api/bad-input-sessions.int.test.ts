@@ -264,6 +264,54 @@ describe("bad input on the session, config and host routes", () => {
     });
   });
 
+  describe("labels are bounded in number (64), not only by the body limit", () => {
+    const labels = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+
+    it("a create or continue with 65 labels → 400 naming the field, nothing written", async () => {
+      const rows = await sessionRows();
+      const tooMany = "at most 64 labels are allowed (got 65)";
+      const create = (body: Record<string, unknown>) =>
+        stack.request("POST", "/sessions", { model: MODEL, prompt: "x", ...body });
+      expect(expectError(await create({ labels: labels(65) }), 400, "BAD_REQUEST").error).toBe(
+        `labels: ${tooMany}`,
+      );
+      expect(
+        expectError(
+          await create({ peer_meta: { labels: labels(65) }, comms_name: "many" }),
+          400,
+          "BAD_REQUEST",
+        ).error,
+      ).toBe(`peer_meta.labels: ${tooMany}`);
+      expect(
+        expectError(
+          await stack.request("POST", `/sessions/${sessionId}/messages`, {
+            session_id: sessionId,
+            prompt: "x",
+            peer_meta: { labels: labels(65) },
+          }),
+          400,
+          "BAD_REQUEST",
+        ).error,
+      ).toBe(`peer_meta.labels: ${tooMany}`);
+      expect(await sessionRows()).toBe(rows);
+    });
+
+    it("64 labels are kept", async () => {
+      const created = await stack.request<{ session_id: string }>("POST", "/sessions", {
+        model: MODEL,
+        prompt: "many labels",
+        labels: labels(64),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const read = await stack.request<{ labels: Record<string, string> }>(
+        "GET",
+        `/sessions/${created.body.session_id}`,
+      );
+      expect(read.body.labels).toEqual(labels(64));
+    });
+  });
+
   describe("body and path checks every route shares (app.ts), on these routes", () => {
     it.each([
       ["POST", "/sessions", `{"model":"${MODEL}","prompt":"x\\ud800y"}`],

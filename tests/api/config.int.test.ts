@@ -237,6 +237,112 @@ describe("realm config across two API replicas", () => {
       message: /^Invalid config: self_hosted\.servers\.0\.base_url: /,
     },
     {
+      what: "a first retry delay past the longest (PATCH)",
+      method: "PATCH" as const,
+      body: { retry: { initial_delay: "1m", max_delay: "30s" } },
+      message:
+        "Invalid config: retry.initial_delay: must not exceed retry.max_delay (60000 ms > 30000 ms)",
+    },
+    {
+      what: "a first retry delay past the longest (PUT)",
+      method: "PUT" as const,
+      body: { config: { retry: { initial_delay: 45_000 } } },
+      message:
+        "Invalid config: retry.initial_delay: must not exceed retry.max_delay (45000 ms > 30000 ms)",
+    },
+    {
+      what: "a self-hosted server id given twice (PUT)",
+      method: "PUT" as const,
+      body: {
+        self_hosted: {
+          servers: [
+            { id: "gpu", base_url: "http://a.local/v1" },
+            { id: "gpu", base_url: "http://b.local/v1" },
+          ],
+        },
+      },
+      message:
+        "Invalid config: self_hosted.servers.1.id: duplicate server id 'gpu' (also servers.0)",
+    },
+    {
+      what: "a self-hosted server id given twice (PATCH)",
+      method: "PATCH" as const,
+      body: {
+        patch: {
+          self_hosted: {
+            servers: [
+              { id: "cpu", base_url: "http://a.local/v1" },
+              { id: "cpu", base_url: "http://b.local/v1", models: ["m"] },
+            ],
+          },
+        },
+      },
+      message:
+        "Invalid config: self_hosted.servers.1.id: duplicate server id 'cpu' (also servers.0)",
+    },
+    {
+      what: "mcp_servers that is not a list (PUT)",
+      method: "PUT" as const,
+      body: { tools: { mcp_servers: { files: { command: "mcp-files" } } } },
+      message: /^Invalid config: tools\.mcp_servers: .*expected array/,
+    },
+    {
+      what: "an MCP server without a name (PATCH)",
+      method: "PATCH" as const,
+      body: { tools: { mcp_servers: [{ command: "mcp-files" }] } },
+      message: "Invalid config: tools.mcp_servers.0.name: expected a non-empty string",
+    },
+    {
+      what: "an MCP server with both transports (PUT)",
+      method: "PUT" as const,
+      body: {
+        tools: { mcp_servers: [{ name: "x", command: "mcp-x", url: "https://mcp.example.com" }] },
+      },
+      message:
+        "Invalid config: tools.mcp_servers.0: give either command (stdio transport) or url (http transport), not both",
+    },
+    {
+      what: "two MCP servers of one name (PATCH)",
+      method: "PATCH" as const,
+      body: {
+        tools: {
+          mcp_servers: [
+            { name: "files", command: "mcp-files" },
+            { name: "files", url: "https://mcp.example.com" },
+          ],
+        },
+      },
+      message:
+        "Invalid config: tools.mcp_servers.1.name: duplicate MCP server name 'files' (also entry 0)",
+    },
+    {
+      what: "a skill repository that is not an object (PUT)",
+      method: "PUT" as const,
+      body: { skills: { repositories: ["./skills"] } },
+      message: "Invalid config: skills.repositories.0: expected a repository object",
+    },
+    {
+      what: "a skill repository of an unknown type (PATCH)",
+      method: "PATCH" as const,
+      body: { skills: { repositories: [{ name: "x", type: "ftp", url: "ftp://x" }] } },
+      message:
+        "Invalid config: skills.repositories.0.type: expected one of filesystem, stdio, http, git",
+    },
+    {
+      what: "two skill repositories of one name (PATCH)",
+      method: "PATCH" as const,
+      body: {
+        skills: {
+          repositories: [
+            { name: "team", type: "filesystem", path: "a" },
+            { name: "team", type: "git", url: "https://git.example.com/skills.git" },
+          ],
+        },
+      },
+      message:
+        "Invalid config: skills.repositories.1.name: duplicate repository name 'team' (also entry 0)",
+    },
+    {
       what: "an expected_generation that is not a generation",
       method: "PATCH" as const,
       body: { patch: {}, expected_generation: "latest" },
@@ -248,6 +354,27 @@ describe("realm config across two API replicas", () => {
       await expectRejected(method, body, { message });
     },
   );
+
+  it("stores MCP servers and skill repositories of the right shape as they were given", async () => {
+    const servers = [
+      { name: "files", command: "mcp-files", args: ["--root", "/srv"], env: { A: "1" } },
+      { name: "search", url: "https://mcp.example.com/mcp", transport: "sse" },
+    ];
+    const repositories = [
+      { name: "project", type: "filesystem", path: ".rkat/skills" },
+      { name: "team", type: "git", url: "git@github.com:team/skills.git", ref_type: "tag" },
+    ];
+    const patched = await stack.request<Envelope>("PATCH", "/config", {
+      tools: { mcp_servers: servers },
+      skills: { repositories },
+      retry: { initial_delay: "30s", max_delay: "30s" },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const seen = await current(second);
+    expect(seen.config.tools).toMatchObject({ mcp_servers: servers });
+    expect(seen.config["skills"]).toMatchObject({ repositories });
+    expect(seen.config.retry).toMatchObject({ initial_delay: "30s" });
+  });
 
   it("reports the redacted connection URLs only with --expose-paths", async () => {
     const exposing = await startApi({ ...stack.env }, ["--expose-paths"]);

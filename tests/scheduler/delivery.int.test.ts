@@ -92,6 +92,26 @@ describe("the scheduler delivers occurrences", () => {
       `/sessions/${sessionId}`,
     );
     expect(details.body.labels).toEqual({ origin: "schedule-test" });
+
+    // The binding belongs to the server: a target read back and sent again keeps it (no new
+    // revision); any other bound_session_id is refused and changes nothing.
+    const path = `/schedules/${schedule.schedule_id}`;
+    const echoed = await stack.request<Schedule>("PATCH", path, { target: bound.body.target });
+    expect(echoed.status, JSON.stringify(echoed.body)).toBe(200);
+    expect(echoed.body.revision).toBe(bound.body.revision);
+    expect(echoed.body.target).toEqual(bound.body.target);
+    const other = "0190f5c2-0000-7000-8000-00000000beef";
+    const moved = await stack.request<{ error: string; code: string }>("PATCH", path, {
+      target: { ...bound.body.target, bound_session_id: other },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(400);
+    expect(moved.body).toEqual({
+      code: "BAD_REQUEST",
+      error: `invalid schedule: target.bound_session_id this schedule is bound to session ${sessionId} by the server, and the binding cannot be changed; omit it (use a resumable_session target to deliver to an existing session)`,
+    });
+    const after = await stack.request<Schedule>("GET", path);
+    expect(after.body.revision).toBe(bound.body.revision);
+    expect(after.body.target).toEqual(bound.body.target);
     await stack.request("DELETE", `/schedules/${schedule.schedule_id}`);
   });
 

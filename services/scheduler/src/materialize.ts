@@ -1,8 +1,7 @@
 import type { NewSessionRow } from "@meerkat/shared/db";
 import {
-  findCatalogModel,
-  inferProviderFromModel,
   parseProviderId,
+  providerOfModel,
   type RealmConfig,
   type SessionSettings,
 } from "@meerkat/shared/domain";
@@ -23,8 +22,7 @@ export function buildMaterializedSession(params: {
   const model = typeof create["model"] === "string" ? create["model"] : config.agent.model;
   const explicit =
     typeof create["provider"] === "string" ? parseProviderId(create["provider"]) : undefined;
-  const provider =
-    explicit ?? findCatalogModel(model)?.provider ?? inferProviderFromModel(model) ?? "other";
+  const provider = explicit ?? providerOfModel(model);
   const text = (key: string) => (typeof create[key] === "string" ? create[key] : undefined);
   const settings: SessionSettings = {
     system_prompt:

@@ -3,7 +3,7 @@
  * runtime. Used for provider inference, the explicit-provider contradiction check, context-window
  * based compaction, and GET /models/catalog.
  */
-import type { ProviderId } from "./providers.js";
+import { inferProviderFromModel, type ProviderId } from "./providers.js";
 
 export interface CatalogModel {
   id: string;
@@ -201,6 +201,14 @@ export const DEFAULT_MODEL_BY_PROVIDER: Partial<Record<ProviderId, string>> = {
 
 export function findCatalogModel(id: string): CatalogModel | undefined {
   return BUILTIN_CATALOG.find((model) => model.id === id);
+}
+
+/**
+ * The provider of a model no request names one for, as a schedule's materialised session gets
+ * it: the catalog's owner, else the name's convention (`claude-*`, `gpt-*`, …), else `other`.
+ */
+export function providerOfModel(model: string): ProviderId {
+  return findCatalogModel(model)?.provider ?? inferProviderFromModel(model) ?? "other";
 }
 
 /** Context window for compaction decisions; a conservative default for unknown models. */

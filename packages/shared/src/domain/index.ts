@@ -8,6 +8,8 @@ export * from "./settings.js";
 export * from "./catalog.js";
 export * from "./duration.js";
 export * from "./realm-config.js";
+export * from "./config-entries.js";
+export * from "./labels.js";
 export * from "./merge-patch.js";
 export * from "./hooks.js";
 export * from "./output-schema.js";

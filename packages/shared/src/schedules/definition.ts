@@ -6,11 +6,13 @@
  */
 import type { DbOrTx } from "../db/client.js";
 import { findSession } from "../db/repositories/sessions.js";
+import { providerOfModel } from "../domain/catalog.js";
 import { resolveSessionLocator } from "../domain/ids.js";
 import { parseProviderId, PROVIDER_IDS } from "../domain/providers.js";
 import { normalizeTrigger } from "../domain/schedule/trigger.js";
 import type { TriggerSpec } from "../domain/schedule/trigger-types.js";
 import { AppError } from "../errors/index.js";
+import { checkOutputSchema } from "../json-schema/index.js";
 import { invalidSchedule, mobTargetsUnavailable } from "./errors.js";
 import { assertScheduleLabels } from "./labels.js";
 import type {
@@ -79,14 +81,28 @@ async function existingSessionId(db: DbOrTx, realmId: string, raw: string): Prom
 /**
  * What POST /sessions would refuse in the session a materialize target creates is refused when
  * the schedule is made, not at every delivery: an unknown provider (the contract's enum; it
- * would otherwise be dropped silently), a reserved app_context key (§3.10), keep_alive without
+ * would otherwise be dropped silently), an output_schema that is not a usable JSON Schema (for
+ * the provider the session will have), a reserved app_context key (§3.10), keep_alive without
  * comms_name.
  */
-function assertMaterializable(create: MaterializationSpec): void {
-  if (create.provider != null && parseProviderId(create.provider) === undefined) {
-    throw invalidSchedule(
-      `create.provider: unknown provider '${create.provider}' (expected ${PROVIDER_IDS.join(", ")})`,
-    );
+export function assertMaterializable(create: MaterializationSpec): void {
+  let provider = providerOfModel(create.model);
+  if (create.provider != null) {
+    const explicit = parseProviderId(create.provider);
+    if (explicit === undefined) {
+      throw invalidSchedule(
+        `create.provider: unknown provider '${create.provider}' (expected ${PROVIDER_IDS.join(", ")})`,
+      );
+    }
+    provider = explicit;
+  }
+  if (create.output_schema != null) {
+    const problems = checkOutputSchema(create.output_schema, provider);
+    if (problems.length > 0) {
+      // "output_schema.schema: …" as POST /sessions words it, under the spec's field.
+      const reason = problems.join("; ").replace(/(^|; )output_schema/g, "$1create.output_schema");
+      throw invalidSchedule(reason);
+    }
   }
   const appContext = create.app_context;
   if (appContext !== null && typeof appContext === "object" && !Array.isArray(appContext)) {
@@ -103,13 +119,39 @@ function assertMaterializable(create: MaterializationSpec): void {
 }
 
 /**
+ * `bound_session_id` belongs to the server (§7.2: "set by the system after first
+ * materialisation"). A request may only echo the binding the schedule already has (a target
+ * read back and sent again); any other value, and any value on a new schedule, is refused
+ * rather than found missing at the first delivery.
+ */
+export function assertBindingEcho(
+  given: string | null | undefined,
+  stored: TargetBinding | undefined,
+): void {
+  if (given === null || given === undefined) return;
+  const current =
+    stored?.type === "materialize_on_demand_session" ? stored.bound_session_id : undefined;
+  if (current !== null && current !== undefined && given === current) return;
+  const reason =
+    current === null || current === undefined
+      ? "is set by the server when the first delivery creates the session"
+      : `this schedule is bound to session ${current} by the server, and the binding cannot be changed`;
+  throw invalidSchedule(
+    `target.bound_session_id ${reason}; omit it (use a resumable_session target to deliver to an existing session)`,
+  );
+}
+
+/**
  * A request target as stored. Exact and resumable targets must name a live session of this
- * realm; mob targets need mobs, which this server does not have (501).
+ * realm; mob targets need mobs, which this server does not have (501). `stored` is the
+ * schedule's current target on an update (undefined on create); the binding a materialize
+ * target keeps is then decided by `keepBinding`, never taken from the request.
  */
 export async function canonicalTarget(
   db: DbOrTx,
   realmId: string,
   target: TargetBinding,
+  stored?: TargetBinding,
 ): Promise<TargetBinding> {
   switch (target.type) {
     case "exact_session":
@@ -121,20 +163,21 @@ export async function canonicalTarget(
         action: canonicalAction(target.action),
       };
     case "materialize_on_demand_session": {
-      const { output_schema_json: alias, ...create } = withoutNulls(target.create);
+      assertBindingEcho(target.bound_session_id, stored);
+      const { output_schema_json: alias, ...spec } = withoutNulls(target.create);
+      const create =
+        spec.output_schema === undefined && alias !== undefined
+          ? { ...spec, output_schema: alias }
+          : spec;
       assertScheduleLabels(create.labels, "create.labels");
       assertScheduleLabels(create.peer_meta?.labels, "create.peer_meta.labels");
       assertMaterializable(create);
-      return withoutNulls({
+      return {
         target_kind: "session" as const,
         type: target.type,
-        create:
-          create.output_schema === undefined && alias !== undefined
-            ? { ...create, output_schema: alias }
-            : create,
+        create,
         action: canonicalAction(target.action),
-        bound_session_id: target.bound_session_id,
-      });
+      };
     }
     case "member":
     case "flow":

@@ -138,8 +138,9 @@ async function definitionPatch(
   const patch: Partial<StoredDefinition> = {};
   if (request.trigger) patch.trigger = asJson(canonicalTrigger(request.trigger));
   if (request.target) {
-    const target = await canonicalTarget(tx, realmId, request.target);
-    patch.target = asJson(keepBinding(current.target as unknown as TargetBinding, target));
+    const stored = current.target as unknown as TargetBinding;
+    const target = await canonicalTarget(tx, realmId, request.target, stored);
+    patch.target = asJson(keepBinding(stored, target));
   }
   if (request.misfire_policy) patch.misfirePolicy = asJson(withoutNulls(request.misfire_policy));
   if (request.overlap_policy) patch.overlapPolicy = request.overlap_policy;

@@ -6,6 +6,7 @@
  * "invalid trigger: …" messages reach the client unchanged.
  */
 import { z } from "zod";
+import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_LABELS } from "../domain/labels.js";
 
 // ---------------------------------------------------------------------------------------------
 // Triggers
@@ -85,7 +86,9 @@ export const contentInputSchema = z.union([z.string().min(1), z.array(contentBlo
 
 const renderMetadata = z.record(z.string(), z.unknown()).nullish();
 
-export const labelsSchema = z.record(z.string().min(1).max(256), z.string().max(4096));
+export const labelsSchema = z
+  .record(z.string().min(1).max(MAX_LABEL_KEY_LENGTH), z.string().max(MAX_LABEL_VALUE_LENGTH))
+  .describe(`At most ${MAX_LABELS} labels.`);
 
 export const sessionActionSchema = z.discriminatedUnion("type", [
   z.object({

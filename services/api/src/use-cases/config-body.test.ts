@@ -90,6 +90,64 @@ describe("validateConfig", () => {
     expect(config.retry.call_timeout).toBe("24d");
   });
 
+  it("refuses a first retry delay longer than the longest one, in any units", () => {
+    const { code, message } = rejection(() =>
+      validateConfig({ retry: { initial_delay: "1m", max_delay: "30s" } }),
+    );
+    expect(code).toBe("BAD_REQUEST");
+    expect(message).toBe(
+      "Invalid config: retry.initial_delay: must not exceed retry.max_delay (60000 ms > 30000 ms)",
+    );
+    // Against the default max_delay (30s) too; equal delays are fine.
+    expect(rejection(() => validateConfig({ retry: { initial_delay: 30_001 } })).message).toMatch(
+      /^Invalid config: retry\.initial_delay: must not exceed retry\.max_delay/,
+    );
+    expect(
+      validateConfig({ retry: { initial_delay: "2s", max_delay: 2_000 } }).retry,
+    ).toMatchObject({ initial_delay: "2s", max_delay: 2_000 });
+  });
+
+  it("refuses a self-hosted server id given twice, naming it", () => {
+    const server = (id: string) => ({ id, base_url: `http://${id}.local:8000/v1` });
+    const { code, message } = rejection(() =>
+      validateConfig({
+        self_hosted: { servers: [server("gpu"), server("cpu"), server("gpu")] },
+      }),
+    );
+    expect(code).toBe("BAD_REQUEST");
+    expect(message).toBe(
+      "Invalid config: self_hosted.servers.2.id: duplicate server id 'gpu' (also servers.0)",
+    );
+    expect(
+      validateConfig({ self_hosted: { servers: [server("gpu"), server("cpu")] } }).self_hosted
+        .servers,
+    ).toHaveLength(2);
+  });
+
+  it("checks MCP servers and skill repositories, naming the entry and field", () => {
+    const { code, message } = rejection(() =>
+      validateConfig({
+        tools: { mcp_servers: [{ name: "files", command: "mcp-files" }, { command: "x" }] },
+        skills: { repositories: [{ name: "team", type: "git" }] },
+      }),
+    );
+    expect(code).toBe("BAD_REQUEST");
+    expect(message).toBe(
+      "Invalid config: tools.mcp_servers.1.name: expected a non-empty string; " +
+        "skills.repositories.0.url: Invalid input: expected string, received undefined",
+    );
+    expect(
+      rejection(() => validateConfig({ tools: { mcp_servers: { files: { command: "x" } } } }))
+        .message,
+    ).toMatch(/^Invalid config: tools\.mcp_servers: .*expected array/);
+    // Valid entries are stored as they were given.
+    const servers = [{ name: "web", url: "https://mcp.example.com/mcp", transport: "sse" }];
+    const repositories = [{ name: "local", type: "filesystem", path: "./skills", note: "kept" }];
+    const config = validateConfig({ tools: { mcp_servers: servers }, skills: { repositories } });
+    expect(config.tools.mcp_servers).toEqual(servers);
+    expect(config.skills.repositories).toEqual(repositories);
+  });
+
   it("reports shape errors alone when the config does not parse", () => {
     expect(
       rejection(() => validateConfig({ retry: { call_timeout: "25d" }, agent: { max_turns: "x" } }))

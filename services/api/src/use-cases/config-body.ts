@@ -4,9 +4,12 @@
  */
 import { z } from "zod";
 import {
+  checkMcpServers,
+  checkSkillRepositories,
   isJsonObject,
   parseDurationMs,
   realmConfigSchema,
+  type ConfigEntryIssue,
   type RealmConfig,
 } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
@@ -85,9 +88,11 @@ const MAX_TIMER_MS = 24 * DAY_MS;
 const MAX_RETENTION_MS = 36_500 * DAY_MS;
 
 /**
- * What a write must also satisfy beyond the stored shape: values the runtime can honour. Reading
- * stays lenient (realmConfigSchema), so a stored config past these limits still reads and can
- * be repaired by a PATCH.
+ * What a write must also satisfy beyond the stored shape: values the runtime can honour and
+ * settings that agree with each other (a first retry delay within the longest one, one entry
+ * per self-hosted server id, MCP servers and skill repositories of the right shape with unique
+ * names). Reading stays lenient (realmConfigSchema), so a stored config past these rules still
+ * reads and can be repaired by a PATCH.
  */
 const writableConfigSchema = realmConfigSchema.superRefine((config, ctx) => {
   const atMost = (
@@ -122,6 +127,37 @@ const writableConfigSchema = realmConfigSchema.superRefine((config, ctx) => {
     `${MAX_TIMER_MS} ms (24 days; a longer timer cannot be honoured)`,
   );
   atMost(["events", "retention"], config.events.retention, MAX_RETENTION_MS, "36500d");
+
+  const initialDelay = parseDurationMs(config.retry.initial_delay);
+  const maxDelay = parseDurationMs(config.retry.max_delay);
+  if (initialDelay !== undefined && maxDelay !== undefined && initialDelay > maxDelay) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["retry", "initial_delay"],
+      message: `must not exceed retry.max_delay (${initialDelay} ms > ${maxDelay} ms)`,
+    });
+  }
+
+  const serverIds = new Map<string, number>();
+  config.self_hosted.servers.forEach((server, index) => {
+    const first = serverIds.get(server.id);
+    if (first === undefined) serverIds.set(server.id, index);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: ["self_hosted", "servers", index, "id"],
+        message: `duplicate server id '${server.id}' (also servers.${first})`,
+      });
+    }
+  });
+
+  const entries = (path: PropertyKey[], issues: ConfigEntryIssue[]) => {
+    for (const issue of issues) {
+      ctx.addIssue({ code: "custom", path: [...path, ...issue.path], message: issue.message });
+    }
+  };
+  entries(["tools", "mcp_servers"], checkMcpServers(config.tools.mcp_servers));
+  entries(["skills", "repositories"], checkSkillRepositories(config.skills.repositories));
 });
 
 /**

@@ -1,30 +1,17 @@
-import type { ProviderId } from "@meerkat/shared/domain";
+import { labelsProblem, type ProviderId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 import { checkOutputSchema } from "@meerkat/shared/json-schema";
 
-const RESERVED_KEYS = new Set(["mob_id", "role", "meerkat_id", "meerkat"]);
-
-function isReserved(key: string): boolean {
-  const lower = key.toLowerCase();
-  return RESERVED_KEYS.has(lower) || lower.startsWith("meerkat.");
-}
-
-/** Label keys owned by the runtime are refused (contract §3.10). */
+/**
+ * At most MAX_LABELS labels (64), no empty key, and no key the runtime owns (contract §3.10);
+ * the request schema bounds each key (256 characters) and value (4096).
+ */
 export function assertLabels(
   labels: Record<string, string> | null | undefined,
   field = "labels",
 ): void {
-  if (!labels) return;
-  for (const key of Object.keys(labels)) {
-    if (key.trim() === "")
-      throw new AppError("BAD_REQUEST", `${field}: label keys must not be empty`);
-    if (isReserved(key)) {
-      throw new AppError(
-        "BAD_REQUEST",
-        `metadata label key '${key}' is reserved for Meerkat-owned runtime facts`,
-      );
-    }
-  }
+  const problem = labelsProblem(labels, field);
+  if (problem !== undefined) throw new AppError("BAD_REQUEST", problem);
 }
 
 /** Top-level `app_context` keys `meerkat` / `meerkat.*` are reserved. */

@@ -3,7 +3,12 @@
  * and generate the OpenAPI document. Unknown request fields are ignored, as in the contract.
  */
 import { z } from "zod";
-import { parseDurationMs } from "@meerkat/shared/domain";
+import {
+  MAX_LABEL_KEY_LENGTH,
+  MAX_LABEL_VALUE_LENGTH,
+  MAX_LABELS,
+  parseDurationMs,
+} from "@meerkat/shared/domain";
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullish();
 
@@ -52,7 +57,9 @@ export const promptSchema = z.union([
   z.array(contentBlockSchema).min(1, { message: "must contain at least one content block" }),
 ]);
 
-const labelsSchema = z.record(z.string().min(1).max(256), z.string().max(4096));
+const labelsSchema = z
+  .record(z.string().min(1).max(MAX_LABEL_KEY_LENGTH), z.string().max(MAX_LABEL_VALUE_LENGTH))
+  .describe(`At most ${MAX_LABELS} labels.`);
 
 const peerMetaSchema = z.object({
   name: z.string().optional(),

@@ -17,6 +17,8 @@ import { newId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installDrainResponse, installErrorHandling, sendError } from "./http/error-handler.js";
+import { installMethodNotAllowed } from "./http/method-not-allowed.js";
+import { MAX_PARAM_LENGTH } from "./http/path-limits.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
@@ -136,9 +138,6 @@ function installJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser(JSON_SUFFIX_TYPE, { parseAs: "string" }, parseJson);
 }
 
-/** Longer than any valid id: a session locator is up to 64 + 1 + 36 characters. */
-const MAX_PARAM_LENGTH = 256;
-
 /**
  * A path the router cannot take (bad percent-encoding, a parameter longer than
  * MAX_PARAM_LENGTH) is a 400 with the contract's error body, like any other bad request
@@ -213,6 +212,8 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   installErrorHandling(app);
   installDrainResponse(app);
   installApiKeyAuth(app, options.apiKeys);
+  // After authentication and the drain check; before any route, whose onRoute it reads.
+  installMethodNotAllowed(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,10 +1,13 @@
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/poll.js";
 import type { ApiProcess } from "../support/processes.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 /**
- * HTTP-level semantics of the API: 405 with `Allow` for a wrong method on an existing path.
- * Every refusal asserts its status, code and headers, and that it wrote nothing.
+ * HTTP-level semantics of the API: 405 with `Allow` for a wrong method on an existing path,
+ * and 415 for request bodies the server cannot read as sent. Every refusal asserts its status,
+ * code and headers, and that it wrote nothing.
  */
 
 interface ErrorBody {
@@ -83,6 +86,8 @@ describe("HTTP semantics", () => {
     ),
     providerCalls: stack.fake.requests().length,
   });
+  const generation = async () =>
+    (await stack.request<{ generation: number }>("GET", "/config")).body.generation;
 
   describe("a wrong method on an existing path is 405 with Allow", () => {
     it.each([
@@ -182,6 +187,117 @@ describe("HTTP semantics", () => {
       });
       expectError(response, 405, "METHOD_NOT_ALLOWED");
       expect(response.headers.get("allow")).toBe("GET, HEAD, POST");
+    });
+  });
+
+  describe("request bodies the server cannot read are 415", () => {
+    const createBody = JSON.stringify({ model: MODEL, prompt: "must not run" });
+
+    it.each([
+      ["gzip", gzipSync(createBody)],
+      ["gzip", Buffer.from(createBody)],
+      ["br", Buffer.from(createBody)],
+      ["identity, gzip", Buffer.from(createBody)],
+    ])(
+      "POST /sessions with Content-Encoding: %s → 415, Accept-Encoding: identity",
+      async (coding, payload) => {
+        const before = await written();
+        const response = await send("POST", "/sessions", {
+          headers: { "content-type": "application/json", "content-encoding": coding },
+          body: payload,
+        });
+        const body = expectError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+        expect(body.error).toContain("Content-Encoding");
+        expect(response.headers.get("accept-encoding")).toBe("identity");
+        expect(await written()).toEqual(before);
+      },
+    );
+
+    it("on every body route: config and inputs change nothing", async () => {
+      const before = await written();
+      const gen = await generation();
+      const headers = { "content-type": "application/json", "content-encoding": "deflate" };
+      for (const [method, path, body] of [
+        ["PATCH", "/config", { retry: { initial_delay: "900ms" } }],
+        ["POST", `/sessions/${sessionId}/external-events`, { alert: "x" }],
+        ["POST", `/sessions/${sessionId}/messages`, { session_id: sessionId, prompt: "x" }],
+      ] as const) {
+        const response = await send(method, path, { headers, body: JSON.stringify(body) });
+        expectError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+      }
+      expect(await generation()).toBe(gen);
+      expect(await written()).toEqual(before);
+    });
+
+    it.each([
+      ["application/json; charset=utf-16", Buffer.from(createBody, "utf16le")],
+      ["application/json; charset=UTF-16LE", Buffer.from(createBody, "utf16le")],
+      ["application/json;charset=iso-8859-1", Buffer.from(createBody, "latin1")],
+      ['application/json; charset="windows-1252"', Buffer.from(createBody, "latin1")],
+    ])("POST /sessions as %s → 415", async (contentType, payload) => {
+      const before = await written();
+      const response = await send("POST", "/sessions", {
+        headers: { "content-type": contentType },
+        body: payload,
+      });
+      const body = expectError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+      expect(body.error).toContain("must be UTF-8");
+      expect(await written()).toEqual(before);
+    });
+
+    it("a +json body declaring another charset → 415, config unchanged", async () => {
+      const gen = await generation();
+      const response = await send("PATCH", "/config", {
+        headers: { "content-type": "application/merge-patch+json; charset=utf-16" },
+        body: Buffer.from(JSON.stringify({ retry: { initial_delay: "800ms" } }), "utf16le"),
+      });
+      expectError(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+      expect(await generation()).toBe(gen);
+    });
+
+    it("JSON, UTF-8 in any spelling, +json and identity keep working", async () => {
+      for (const [contentType, extra] of [
+        ["application/json", {}],
+        ["application/json; charset=utf-8", {}],
+        ["application/json; charset=UTF-8", {}],
+        ['application/json;charset="Utf-8"', {}],
+        ["application/merge-patch+json", {}],
+        ["application/merge-patch+json; charset=utf-8", { "content-encoding": "identity" }],
+      ] as const) {
+        const gen = await generation();
+        const response = await send("PATCH", "/config", {
+          headers: { "content-type": contentType, ...extra },
+          body: JSON.stringify({ retry: { initial_delay: "750ms" } }),
+        });
+        expect(response.status, `${contentType}: ${response.text}`).toBe(200);
+        expect(await generation()).toBe(gen + 1);
+      }
+      const created = await send("POST", "/sessions", {
+        headers: {
+          "content-type": "application/json; charset=UTF-8",
+          "content-encoding": "identity",
+          prefer: "respond-async",
+        },
+        body: JSON.stringify({ model: MODEL, prompt: "a plain body still runs" }),
+      });
+      expect(created.status, created.text).toBe(202);
+      // Let its turn finish, so later tests count only their own writes.
+      const id = (created.body as { session_id: string }).session_id;
+      await waitFor(async () => {
+        const status = await stack.request<{ state: string }>("GET", `/sessions/${id}/status`);
+        return status.body.state === "idle" ? true : undefined;
+      });
+    });
+
+    it("requests without a body, and unknown paths, are not judged by their headers", async () => {
+      const gzip = {
+        "content-encoding": "gzip",
+        "content-type": "application/json; charset=utf-16",
+      };
+      expect((await send("GET", "/sessions", { headers: gzip })).status).toBe(200);
+      const interrupt = await send("POST", `/sessions/${sessionId}/interrupt`, { headers: gzip });
+      expect(interrupt.status, interrupt.text).toBe(200);
+      expectError(await send("POST", "/nope", { headers: gzip, body: "{}" }), 404, "NOT_FOUND");
     });
   });
 });

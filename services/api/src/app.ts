@@ -19,6 +19,7 @@ import { installApiKeyAuth } from "./http/api-keys.js";
 import { installDrainResponse, installErrorHandling, sendError } from "./http/error-handler.js";
 import { installMethodNotAllowed } from "./http/method-not-allowed.js";
 import { MAX_PARAM_LENGTH } from "./http/path-limits.js";
+import { installBodyEncodingChecks, JSON_SUFFIX_TYPE } from "./http/request-body.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
@@ -98,9 +99,6 @@ function bodyProblem(value: unknown, checkStrings: boolean): string | undefined 
   }
   return undefined;
 }
-
-/** Structured-syntax JSON media types (RFC 6839), e.g. application/merge-patch+json. */
-const JSON_SUFFIX_TYPE = /^application\/[a-z0-9!#$&^_.-]+\+json$/i;
 
 /**
  * JSON bodies (`application/json` and the `+json` types) go through fastify's own parser (its
@@ -212,8 +210,9 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   installErrorHandling(app);
   installDrainResponse(app);
   installApiKeyAuth(app, options.apiKeys);
-  // After authentication and the drain check; before any route, whose onRoute it reads.
+  // After authentication and the drain check; before any route, whose onRoute they read.
   installMethodNotAllowed(app);
+  installBodyEncodingChecks(app);
 
   await app.register(fastifySwagger, {
     openapi: {

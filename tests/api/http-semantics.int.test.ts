@@ -6,8 +6,9 @@ import { startStack, type Stack } from "../support/stack.js";
 
 /**
  * HTTP-level semantics of the API: 405 with `Allow` for a wrong method on an existing path,
- * and 415 for request bodies the server cannot read as sent. Every refusal asserts its status,
- * code and headers, and that it wrote nothing.
+ * 415 for request bodies the server cannot read as sent, and X-Meerkat-Request-Id values that
+ * POST /requests/{id}/cancel could never name refused at submission. Every refusal asserts its
+ * status, code and headers, and that it wrote nothing.
  */
 
 interface ErrorBody {
@@ -24,6 +25,9 @@ interface Sent {
 
 const MODEL = "claude-haiku-4-5";
 const API_KEY = "http-semantics-key";
+
+/** A header value carrying `text` as UTF-8 bytes (fetch sends a string's code units as bytes). */
+const utf8Header = (text: string) => Buffer.from(text, "utf8").toString("latin1");
 
 describe("HTTP semantics", () => {
   let stack: Stack;
@@ -298,6 +302,86 @@ describe("HTTP semantics", () => {
       const interrupt = await send("POST", `/sessions/${sessionId}/interrupt`, { headers: gzip });
       expect(interrupt.status, interrupt.text).toBe(200);
       expectError(await send("POST", "/nope", { headers: gzip, body: "{}" }), 404, "NOT_FOUND");
+    });
+  });
+
+  describe("X-Meerkat-Request-Id values that could not be cancelled are refused", () => {
+    const emoji = "\u{1F600}";
+
+    it.each([
+      ["257 characters", "a".repeat(257), "at most 256 characters"],
+      ["129 emoji (258 UTF-16 code units)", utf8Header(emoji.repeat(129)), "at most 256"],
+      ["'.'", ".", "must not be '.'"],
+      ["'..'", "..", "must not be '..'"],
+      ["bytes that are not UTF-8", "caf\u00e9", "must be UTF-8"],
+      ["a leading no-break space", utf8Header("\u00a0req"), "whitespace"],
+      ["a trailing ideographic space", utf8Header("req\u3000"), "whitespace"],
+    ])("%s → 400 on create, continue and /help, nothing written", async (_what, id, message) => {
+      const before = await written();
+      for (const [path, body] of [
+        ["/sessions", { model: MODEL, prompt: "must not run" }],
+        [`/sessions/${sessionId}/messages`, { session_id: sessionId, prompt: "must not run" }],
+        ["/help", { question: "must not run" }],
+      ] as const) {
+        const response = await send("POST", path, {
+          headers: { "content-type": "application/json", "x-meerkat-request-id": id },
+          body: JSON.stringify(body),
+        });
+        const error = expectError(response, 400, "BAD_REQUEST");
+        expect(error.error, path).toContain("X-Meerkat-Request-Id");
+        expect(error.error, path).toContain(message);
+      }
+      expect(await written()).toEqual(before);
+    });
+
+    it.each([
+      ["256 slashes (768 characters percent-encoded)", "/".repeat(256)],
+      ["128 emoji (256 UTF-16 code units, 1536 percent-encoded)", emoji.repeat(128)],
+      ["reserved and non-ASCII characters", "a/b?c#d%e f;g+h&é✓"],
+    ])("the longest and most encoded ids are cancellable: %s", async (_what, id) => {
+      const prompt = `cancel me: ${id.length} ${id.slice(0, 8)}`;
+      stack.fake.enqueue({ chunks: ["never"], hang: true }, { contains: prompt });
+      const pending = send("POST", "/sessions", {
+        headers: { "content-type": "application/json", "x-meerkat-request-id": utf8Header(id) },
+        body: JSON.stringify({ model: MODEL, prompt }),
+      });
+      await waitFor(() =>
+        stack.fake.requests().find((call) => JSON.stringify(call.body).includes(prompt)),
+      );
+      const cancelled = await send("POST", `/requests/${encodeURIComponent(id)}/cancel`);
+      expect(cancelled.status, cancelled.text).toBe(200);
+      expect(cancelled.body).toEqual({ request_id: id, cancelled: true });
+      const response = await pending;
+      expectError(response, 499, "REQUEST_CANCELLED");
+    });
+
+    it("a UTF-8 id is stored as the caller wrote it (duplicates are found by it)", async () => {
+      const id = "réq-✓";
+      const prompt = "hold the UTF-8 id";
+      stack.fake.enqueue({ chunks: ["never"], hang: true }, { contains: prompt });
+      const headers = {
+        "content-type": "application/json",
+        "x-meerkat-request-id": utf8Header(id),
+      };
+      const pending = send("POST", "/sessions", {
+        headers,
+        body: JSON.stringify({ model: MODEL, prompt }),
+      });
+      await waitFor(() =>
+        stack.fake.requests().find((call) => JSON.stringify(call.body).includes(prompt)),
+      );
+      const duplicate = await send("POST", "/help", {
+        headers,
+        body: JSON.stringify({ question: "same id" }),
+      });
+      const body = expectError(duplicate, 409, "DUPLICATE_REQUEST_ID");
+      expect(body.error).toBe(`request ID already in flight: ${id}`);
+      const { rows } = await stack.db.handle.pool.query<{ request_id: string }>(
+        "select request_id from requests where state = 'pending'",
+      );
+      expect(rows.map((row) => row.request_id)).toEqual([id]);
+      expect((await send("POST", `/requests/${encodeURIComponent(id)}/cancel`)).status).toBe(200);
+      expectError(await pending, 499, "REQUEST_CANCELLED");
     });
   });
 });

@@ -20,6 +20,7 @@ import { installDrainResponse, installErrorHandling, sendError } from "./http/er
 import { installMethodNotAllowed } from "./http/method-not-allowed.js";
 import { MAX_PARAM_LENGTH } from "./http/path-limits.js";
 import { installBodyEncodingChecks, JSON_SUFFIX_TYPE } from "./http/request-body.js";
+import { installRequestIdCheck } from "./http/request-id.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
@@ -210,9 +211,11 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   installErrorHandling(app);
   installDrainResponse(app);
   installApiKeyAuth(app, options.apiKeys);
-  // After authentication and the drain check; before any route, whose onRoute they read.
+  // After authentication and the drain check, and before any route: the 405 and request-id
+  // checks learn the routes from onRoute.
   installMethodNotAllowed(app);
   installBodyEncodingChecks(app);
+  installRequestIdCheck(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -17,6 +17,10 @@ import { newId } from "@meerkat/shared/domain";
 import { AppError } from "@meerkat/shared/errors";
 import { installApiKeyAuth } from "./http/api-keys.js";
 import { installDrainResponse, installErrorHandling, sendError } from "./http/error-handler.js";
+import { installMethodNotAllowed } from "./http/method-not-allowed.js";
+import { MAX_PARAM_LENGTH } from "./http/path-limits.js";
+import { installBodyEncodingChecks, JSON_SUFFIX_TYPE } from "./http/request-body.js";
+import { installRequestIdCheck } from "./http/request-id.js";
 import { registerConfigRoutes } from "./http/routes/config.js";
 import { registerCommsRoutes } from "./http/routes/comms.js";
 import { registerHealthRoutes } from "./http/routes/health.js";
@@ -97,9 +101,6 @@ function bodyProblem(value: unknown, checkStrings: boolean): string | undefined 
   return undefined;
 }
 
-/** Structured-syntax JSON media types (RFC 6839), e.g. application/merge-patch+json. */
-const JSON_SUFFIX_TYPE = /^application\/[a-z0-9!#$&^_.-]+\+json$/i;
-
 /**
  * JSON bodies (`application/json` and the `+json` types) go through fastify's own parser (its
  * prototype-poisoning checks included), with two differences: an empty body is no body (clients
@@ -135,9 +136,6 @@ function installJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "string" }, parseJson);
   app.addContentTypeParser(JSON_SUFFIX_TYPE, { parseAs: "string" }, parseJson);
 }
-
-/** Longer than any valid id: a session locator is up to 64 + 1 + 36 characters. */
-const MAX_PARAM_LENGTH = 256;
 
 /**
  * A path the router cannot take (bad percent-encoding, a parameter longer than
@@ -213,6 +211,11 @@ export async function buildApp(deps: ServiceDeps, options: AppOptions): Promise<
   installErrorHandling(app);
   installDrainResponse(app);
   installApiKeyAuth(app, options.apiKeys);
+  // After authentication and the drain check, and before any route: the 405 and request-id
+  // checks learn the routes from onRoute.
+  installMethodNotAllowed(app);
+  installBodyEncodingChecks(app);
+  installRequestIdCheck(app);
 
   await app.register(fastifySwagger, {
     openapi: {

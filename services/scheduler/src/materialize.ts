@@ -22,7 +22,7 @@ export function buildMaterializedSession(params: {
   const model = typeof create["model"] === "string" ? create["model"] : config.agent.model;
   const explicit =
     typeof create["provider"] === "string" ? parseProviderId(create["provider"]) : undefined;
-  const provider = explicit ?? providerOfModel(model);
+  const provider = explicit ?? providerOfModel(model, config.self_hosted.servers);
   const text = (key: string) => (typeof create[key] === "string" ? create[key] : undefined);
   const settings: SessionSettings = {
     system_prompt:

@@ -203,12 +203,36 @@ export function findCatalogModel(id: string): CatalogModel | undefined {
   return BUILTIN_CATALOG.find((model) => model.id === id);
 }
 
+/** A realm config's self-hosted server, as far as routing a model to it goes. */
+export interface SelfHostedServer {
+  id: string;
+  base_url: string;
+  models: readonly string[];
+}
+
+/** The first self-hosted server of the realm config that lists `model`, if any. */
+export function selfHostedServerFor(
+  servers: readonly SelfHostedServer[],
+  model: string,
+): SelfHostedServer | undefined {
+  return servers.find((server) => server.models.includes(model));
+}
+
 /**
- * The provider of a model no request names one for, as a schedule's materialised session gets
- * it: the catalog's owner, else the name's convention (`claude-*`, `gpt-*`, …), else `other`.
+ * The provider of a model no request names one for, as POST /sessions and a schedule's
+ * materialised session resolve it: the catalog's owner, else a self-hosted server of the realm
+ * config that lists it, else the name's convention (`claude-*`, `gpt-*`, …), else `other`.
  */
-export function providerOfModel(model: string): ProviderId {
-  return findCatalogModel(model)?.provider ?? inferProviderFromModel(model) ?? "other";
+export function providerOfModel(
+  model: string,
+  servers: readonly SelfHostedServer[] = [],
+): ProviderId {
+  return (
+    findCatalogModel(model)?.provider ??
+    (selfHostedServerFor(servers, model) ? "self_hosted" : undefined) ??
+    inferProviderFromModel(model) ??
+    "other"
+  );
 }
 
 /** Context window for compaction decisions; a conservative default for unknown models. */

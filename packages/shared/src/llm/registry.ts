@@ -1,4 +1,5 @@
 /** Builds (once per provider id) the adapter that serves each configured provider. */
+import { selfHostedServerFor, type SelfHostedServer } from "../domain/catalog.js";
 import {
   providerUnavailableReason,
   type ProviderId,
@@ -13,7 +14,19 @@ import type { LlmProvider } from "./types.js";
 export interface ProviderRegistry {
   /** Throws `AppError("PROVIDER_ERROR")` when the provider is not configured. */
   get(provider: ProviderId): LlmProvider;
+  /**
+   * The adapter a session's calls go to: for `self_hosted`, the realm config's server that lists
+   * the model (its `base_url`, with `SELF_HOSTED_API_KEY`), else the provider's endpoint from the
+   * environment, as `get`.
+   */
+  forSession(
+    session: { provider: ProviderId; model: string },
+    servers: readonly SelfHostedServer[],
+  ): LlmProvider;
 }
+
+/** Configured self-hosted endpoints kept at once (a config rarely lists more than a few). */
+const MAX_SERVER_ADAPTERS = 64;
 
 function createProvider(provider: ProviderId, settings: ProviderSettings): LlmProvider {
   switch (provider) {
@@ -51,14 +64,37 @@ function createProvider(provider: ProviderId, settings: ProviderSettings): LlmPr
 
 export function createProviderRegistry(settings: ProviderSettings): ProviderRegistry {
   const cache = new Map<ProviderId, LlmProvider>();
+  /** Adapters of realm-configured self-hosted servers, by base URL (oldest dropped first). */
+  const servers = new Map<string, LlmProvider>();
+  const get = (provider: ProviderId): LlmProvider => {
+    const cached = cache.get(provider);
+    if (cached) return cached;
+    const reason = providerUnavailableReason(provider, settings);
+    if (reason !== undefined) throw new AppError("PROVIDER_ERROR", reason);
+    const created = createProvider(provider, settings);
+    cache.set(provider, created);
+    return created;
+  };
   return {
-    get(provider) {
-      const cached = cache.get(provider);
+    get,
+    forSession(session, configured) {
+      const server =
+        session.provider === "self_hosted"
+          ? selfHostedServerFor(configured, session.model)
+          : undefined;
+      if (!server) return get(session.provider);
+      const cached = servers.get(server.base_url);
       if (cached) return cached;
-      const reason = providerUnavailableReason(provider, settings);
-      if (reason !== undefined) throw new AppError("PROVIDER_ERROR", reason);
-      const created = createProvider(provider, settings);
-      cache.set(provider, created);
+      const created = createOpenAiChatProvider({
+        id: "self_hosted",
+        apiKey: settings.selfHosted.apiKey,
+        baseUrl: server.base_url,
+      });
+      if (servers.size >= MAX_SERVER_ADAPTERS) {
+        const oldest = servers.keys().next().value;
+        if (oldest !== undefined) servers.delete(oldest);
+      }
+      servers.set(server.base_url, created);
       return created;
     },
   };

@@ -43,7 +43,7 @@ export async function continueSession(
     body.keep_alive ?? session.settings.keep_alive,
     body.comms_name ?? session.settings.comms_name,
   );
-  assertProviderAvailable(resolved.provider, deps.providers);
+  assertProviderAvailable(resolved, deps.providers, config);
   assertSessionBudget(session, config.limits.session_token_budget);
   assertOutputSchema(body.output_schema, resolved.provider);
   assertHooksOverride(body.hooks_override, config.hooks.entries, deps.hookRuntimes);

@@ -57,7 +57,7 @@ export async function createSession(
   assertOutputSchema(body.output_schema, resolved.provider);
   assertHooksOverride(body.hooks_override, config.hooks.entries, deps.hookRuntimes);
   assertSkillsResolvable(body.preload_skills, body.skill_refs, config, body);
-  assertProviderAvailable(resolved.provider, deps.providers);
+  assertProviderAvailable(resolved, deps.providers, config);
 
   const settings: SessionSettings = {
     system_prompt: body.system_prompt ?? config.agent.system_prompt ?? null,

@@ -48,18 +48,38 @@ describe("resolveModel", () => {
     expect(resolveModel(undefined, undefined, DEFAULT_REALM_CONFIG, fallback)).toEqual(fallback);
   });
 
+  const noKeys = {
+    anthropic: {},
+    openai: { api: "chat" as const },
+    gemini: { baseUrl: "https://x" },
+    selfHosted: {},
+  };
+
   it("answers 502 PROVIDER_ERROR naming the variable when the key is missing", () => {
     try {
-      assertProviderAvailable("openai", {
-        anthropic: {},
-        openai: { api: "chat" },
-        gemini: { baseUrl: "https://x" },
-        selfHosted: {},
-      });
+      assertProviderAvailable(
+        { provider: "openai", model: "gpt-5.5" },
+        noKeys,
+        DEFAULT_REALM_CONFIG,
+      );
       expect.unreachable();
     } catch (error) {
       expect(isAppError(error) && error.code).toBe("PROVIDER_ERROR");
       expect((error as Error).message).toContain("OPENAI_API_KEY");
     }
+  });
+
+  it("needs no SELF_HOSTED_BASE_URL for a model a configured server lists, only for others", () => {
+    const config = parseRealmConfig({
+      self_hosted: {
+        servers: [{ id: "local", base_url: "http://127.0.0.1:8000/v1", models: ["llama-3"] }],
+      },
+    });
+    expect(() =>
+      assertProviderAvailable({ provider: "self_hosted", model: "llama-3" }, noKeys, config),
+    ).not.toThrow();
+    expect(() =>
+      assertProviderAvailable({ provider: "self_hosted", model: "mistral" }, noKeys, config),
+    ).toThrow(/SELF_HOSTED_BASE_URL/);
   });
 });

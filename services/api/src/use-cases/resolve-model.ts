@@ -1,5 +1,6 @@
 import {
   findCatalogModel,
+  selfHostedServerFor,
   inferProviderFromModel,
   parseProviderId,
   PROVIDER_IDS,
@@ -44,7 +45,7 @@ export function resolveModel(
       `Provider '${explicit}' does not serve model '${model}' (the catalog lists it under '${owner}')`,
     );
   }
-  const selfHosted = config.self_hosted.servers.some((server) => server.models.includes(model))
+  const selfHosted = selfHostedServerFor(config.self_hosted.servers, model)
     ? "self_hosted"
     : undefined;
   // A continue that changes only the model keeps the session's provider unless the model says otherwise.
@@ -57,8 +58,18 @@ export function resolveModel(
   return { model, provider };
 }
 
-/** 502 PROVIDER_ERROR naming the variable to set, before anything is written. */
-export function assertProviderAvailable(provider: ProviderId, settings: ProviderSettings): void {
+/**
+ * 502 PROVIDER_ERROR naming the variable to set, before anything is written. A self-hosted
+ * model that a server of the realm config lists is served from that server's `base_url`: it
+ * needs no `SELF_HOSTED_BASE_URL`.
+ */
+export function assertProviderAvailable(
+  resolved: ResolvedModel,
+  settings: ProviderSettings,
+  config: RealmConfig,
+): void {
+  const { provider, model } = resolved;
+  if (provider === "self_hosted" && selfHostedServerFor(config.self_hosted.servers, model)) return;
   const reason = providerUnavailableReason(provider, settings);
   if (reason) throw new AppError("PROVIDER_ERROR", reason, { details: { provider } });
 }

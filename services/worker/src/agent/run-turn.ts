@@ -349,7 +349,10 @@ async function executeRun(
     if (prompt !== undefined) state.newMessages.push({ role: "user", content: prompt });
     const input = transcriptToLlm(state.newMessages);
 
-    const provider = deps.providers.get(session.provider as ProviderId);
+    const provider = deps.providers.forSession(
+      { provider: session.provider as ProviderId, model: session.model },
+      config.self_hosted.servers,
+    );
     const skillSections = await deps.services.skills(run, {
       preload: session.settings.preload_skills,
       refs: [...(turn.input.skill_refs ?? []), ...inbox.skillRefs],

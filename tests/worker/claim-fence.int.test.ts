@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  admitInput,
   appendEvents,
   claimTurnWithContext,
   commitTurnOutcome,
@@ -13,6 +14,7 @@ import {
   saveCompaction,
   saveToolCallResult,
   saveTurnStep,
+  stageSystemContext,
   type TurnFence,
   type TurnOutcome,
 } from "@meerkat/shared/db";
@@ -45,6 +47,23 @@ describe("a claim that a Postgres crash rolled back", () => {
   let turnId: string;
   let lost: TurnFence;
   let current: TurnFence;
+  let inputId: string;
+  let contextId: string;
+
+  const inboxState = async () => {
+    const { rows } = await database.handle.pool.query<{ input: string; context: string }>(
+      `select (select status from session_inputs where id = $1) as input,
+              (select status from session_system_context where id = $2) as context`,
+      [inputId, contextId],
+    );
+    return rows[0];
+  };
+  /** The outcome with what the turn took from the inbox (the one input, the staged context). */
+  const withInbox = (base: TurnOutcome): TurnOutcome => ({
+    ...base,
+    consumeInputIds: [inputId],
+    applySystemContextIds: [contextId],
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -69,6 +88,24 @@ describe("a claim that a Postgres crash rolled back", () => {
       },
       { id: turnId, kind: "prompt", input: { prompt: "hello" } },
     );
+    inputId = newId();
+    contextId = newId();
+    expect(
+      await admitInput(db, {
+        id: inputId,
+        realmId: REALM,
+        sessionId,
+        kind: "external_event",
+        source: "test",
+        handlingMode: "queue",
+        notice: { body: "an event", blocks: [] },
+        capacity: 10,
+      }),
+    ).toBe("admitted");
+    expect(
+      (await stageSystemContext(db, { id: contextId, realmId: REALM, sessionId, text: "ctx" }))
+        .outcome,
+    ).toBe("staged");
     const first = await claimTurnWithContext(relaxed, {
       turnId,
       owner: `worker-a#${newId()}`,
@@ -163,9 +200,11 @@ describe("a claim that a Postgres crash rolled back", () => {
       [turnId],
     );
     expect(after.rows[0]?.lease_expires_at).toEqual(before.rows[0]?.lease_expires_at);
-    expect((await commitTurnOutcome(db, outcome(lost, sessionId, "stale reply"))).kind).toBe(
-      "fenced",
-    );
+    expect(
+      (await commitTurnOutcome(db, withInbox(outcome(lost, sessionId, "stale reply")))).kind,
+    ).toBe("fenced");
+    // Nothing the lost attempt took from the inbox is consumed or applied.
+    expect(await inboxState()).toEqual({ input: "pending", context: "staged" });
 
     const { rows } = await pool.query<{ n: string }>(
       `select (select count(*) from session_events where session_id = $1)
@@ -180,9 +219,12 @@ describe("a claim that a Postgres crash rolled back", () => {
   it("lets the current attempt write and commit, and the transcript holds its reply only", async () => {
     const { db, pool } = database.handle;
     expect((await renewTurnLease(db, { fence: current, leaseMs: 60_000 })).held).toBe(true);
-    expect((await commitTurnOutcome(db, outcome(current, sessionId, "the reply"))).kind).toBe(
-      "committed",
+    const committed = await commitTurnOutcome(
+      db,
+      withInbox(outcome(current, sessionId, "the reply")),
     );
+    expect(committed.kind).toBe("committed");
+    expect(await inboxState()).toEqual({ input: "consumed", context: "applied" });
     const transcript = await loadTranscript(db, sessionId);
     expect(transcript).toEqual([
       { role: "user", content: "hello" },

@@ -4,7 +4,6 @@ import {
   materializeScheduleSession,
   probeDelivery,
   settleClaimedOccurrence,
-  wakeSession,
   type ClaimedOccurrence,
   type Db,
   type InputNotice,
@@ -215,20 +214,21 @@ export async function deliverClaimed(
     realmId: occurrence.realmId,
     sessionId,
     inputId: newId(),
+    // A scheduled delivery always wakes its session (DECISIONS: event actions too).
+    wakeTurnId: newId(),
     kind,
     notice,
     materializedSessionId: materialized,
   });
-  if (outcome === "session_missing") return missing();
-  if (outcome === "claim_lost") {
+  if (outcome.kind === "session_missing") return missing();
+  if (outcome.kind === "claim_lost") {
     logger.warn(
       { occurrenceId: occurrence.id },
       "occurrence claim lost before delivery; another replica has it",
     );
     return "claim_lost";
   }
-  // A scheduled delivery always wakes its session (DECISIONS: event actions too).
-  const turnId = await wakeSession(db, { sessionId, turnId: newId() });
+  const turnId = outcome.wokenTurnId;
   if (turnId) {
     await deps.producer
       .enqueue("agent-turn", { turnId }, turnJobId(turnId))

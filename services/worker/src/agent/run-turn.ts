@@ -3,7 +3,7 @@ import {
   commitTurnOutcome,
   fenceOf,
   isDatabaseError,
-  loadTranscriptWithSeq,
+  loadRunHistory,
   loadTurnCheckpoint,
   releaseTurnLease,
   type Db,
@@ -365,12 +365,17 @@ async function executeRun(
       ...inbox.instructions,
     ]);
     const tools = applyOverlay(await resolveTools(deps.services.toolSources, run), turn);
+    // The first turn of a session has no transcript (nor compaction) to read.
+    const stored =
+      session.messageCount > 0
+        ? await loadRunHistory(deps.db, session.id)
+        : { transcript: [], latestCompaction: undefined };
     const history = await deps.services.compact({
       run,
       provider,
       model: session.model,
-      // The first turn of a session has no transcript to read.
-      transcript: session.messageCount > 0 ? await loadTranscriptWithSeq(deps.db, session.id) : [],
+      transcript: stored.transcript,
+      latestCompaction: stored.latestCompaction,
       onUsage: (usage) => {
         state.usage = addUsage(state.usage, usage);
       },

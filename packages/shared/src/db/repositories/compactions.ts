@@ -1,22 +1,68 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../client.js";
-import { sessionCompactions } from "../schema/session-compactions.js";
+import type { sessionCompactions } from "../schema/session-compactions.js";
+import { executePrepared } from "../prepared.js";
 import { leaseHeld, type TurnFence } from "./fence.js";
+import type { StoredMessage } from "./sessions.js";
 
 export type CompactionRow = typeof sessionCompactions.$inferSelect;
 
-/** The newest compaction of a session (the one the model's history starts from), if any. */
-export async function latestCompaction(
-  db: DbOrTx,
-  sessionId: string,
-): Promise<CompactionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(sessionCompactions)
-    .where(eq(sessionCompactions.sessionId, sessionId))
-    .orderBy(desc(sessionCompactions.createdAt), desc(sessionCompactions.id))
-    .limit(1);
-  return row;
+/** What a run's history is built from: the committed transcript and the newest compaction. */
+export interface RunHistory {
+  /** Oldest first, with seqs and timestamps. */
+  transcript: StoredMessage[];
+  latestCompaction: CompactionRow | undefined;
+}
+
+/**
+ * The transcript of a session and its newest compaction, in one round trip (this is on the path
+ * of every turn after a session's first).
+ */
+export async function loadRunHistory(db: DbOrTx, sessionId: string): Promise<RunHistory> {
+  const result = await executePrepared<{
+    messages: { seq: number; body: StoredMessage["body"]; created_at: string }[];
+    compaction: {
+      id: string;
+      session_id: string;
+      realm_id: string;
+      through_seq: number;
+      summary: string;
+      summary_tokens: number;
+      created_at: string;
+    } | null;
+  }>(
+    db,
+    sql`
+    select
+      (select coalesce(
+                json_agg(json_build_object('seq', m.seq, 'body', m.body, 'created_at', m.created_at)
+                         order by m.seq),
+                '[]')
+         from messages m where m.session_id = ${sessionId}) as messages,
+      (select to_json(c) from session_compactions c where c.session_id = ${sessionId}
+        order by c.created_at desc, c.id desc limit 1) as compaction
+  `,
+  );
+  const row = result.rows[0];
+  const compaction = row?.compaction ?? null;
+  return {
+    transcript: (row?.messages ?? []).map((message) => ({
+      seq: message.seq,
+      body: message.body,
+      createdAt: new Date(message.created_at),
+    })),
+    latestCompaction: compaction
+      ? {
+          id: compaction.id,
+          sessionId: compaction.session_id,
+          realmId: compaction.realm_id,
+          throughSeq: compaction.through_seq,
+          summary: compaction.summary,
+          summaryTokens: compaction.summary_tokens,
+          createdAt: new Date(compaction.created_at),
+        }
+      : undefined,
+  };
 }
 
 /** Transcript text that a compaction summarised away, made searchable in `memories`. */

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../client.js";
 import { sessionInputs, sessionSystemContext, type InputNotice } from "../schema/session-inputs.js";
-import { isActiveTurnConflict } from "./sessions.js";
 
 export type InputRow = typeof sessionInputs.$inferSelect;
 
@@ -76,21 +75,19 @@ export async function wakeSession(
   const configAllows = params.respectRealmConfig
     ? sql`and coalesce((select (r.config->'inbox'->>'wake_on_event')::boolean from realms r where r.id = s.realm_id), true)`
     : sql``;
-  try {
-    const result = await db.execute<{ id: string }>(sql`
-      insert into turns (id, realm_id, session_id, kind, status, input)
-      select ${params.turnId}, s.realm_id, s.id, 'inbox', 'queued', '{}'::jsonb
-      from sessions s
-      where s.id = ${params.sessionId} and s.archived_at is null
-        and exists (select 1 from session_inputs i where i.session_id = s.id and i.status = 'pending')
-        ${configAllows}
-      returning id
-    `);
-    return result.rows[0]?.id;
-  } catch (error) {
-    if (isActiveTurnConflict(error)) return undefined;
-    throw error;
-  }
+  // A session with an active turn is left as it is (that turn, or the next wake, takes the
+  // inputs): the conflict with the one-active-turn index inserts nothing.
+  const result = await db.execute<{ id: string }>(sql`
+    insert into turns (id, realm_id, session_id, kind, status, input)
+    select ${params.turnId}, s.realm_id, s.id, 'inbox', 'queued', '{}'::jsonb
+    from sessions s
+    where s.id = ${params.sessionId} and s.archived_at is null
+      and exists (select 1 from session_inputs i where i.session_id = s.id and i.status = 'pending')
+      ${configAllows}
+    on conflict (session_id) where status in ('queued', 'running') do nothing
+    returning id
+  `);
+  return result.rows[0]?.id;
 }
 
 /** Pending inputs of a session, oldest first (optionally only one handling mode). */
@@ -110,19 +107,6 @@ export async function listPendingInputs(
       ),
     )
     .orderBy(asc(sessionInputs.createdAt), asc(sessionInputs.id));
-}
-
-/** Marks inputs consumed by a turn (inside the turn's commit). */
-export async function consumeInputs(
-  db: DbOrTx,
-  turnId: string,
-  ids: readonly string[],
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(sessionInputs)
-    .set({ status: "consumed", turnId, consumedAt: sql`now()` })
-    .where(and(inArray(sessionInputs.id, [...ids]), eq(sessionInputs.status, "pending")));
 }
 
 export async function countPendingInputs(db: DbOrTx, sessionId: string): Promise<number> {
@@ -198,21 +182,6 @@ export async function listSystemContext(
     .from(sessionSystemContext)
     .where(eq(sessionSystemContext.sessionId, sessionId))
     .orderBy(asc(sessionSystemContext.createdAt), asc(sessionSystemContext.id));
-}
-
-/** Marks staged context applied by a turn (inside the turn's commit). */
-export async function applySystemContext(
-  db: DbOrTx,
-  turnId: string,
-  ids: readonly string[],
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(sessionSystemContext)
-    .set({ status: "applied", appliedTurnId: turnId, appliedAt: sql`now()` })
-    .where(
-      and(inArray(sessionSystemContext.id, [...ids]), eq(sessionSystemContext.status, "staged")),
-    );
 }
 
 /** Sessions with inputs pending for longer than `graceMs` and no active turn (a lost wake). */

@@ -235,18 +235,25 @@ export interface DeliveryParams {
   realmId: string;
   sessionId: string;
   inputId: string;
+  /** The id of the inbox turn the delivery starts when the session is idle. */
+  wakeTurnId: string;
   kind: "schedule_prompt" | "schedule_event";
   notice: InputNotice;
   materializedSessionId?: string | undefined;
 }
 
-export type DeliveryOutcome = "delivered" | "claim_lost" | "session_missing";
+export type DeliveryOutcome =
+  /** `wokenTurnId`: the inbox turn started for it, to enqueue (none when a turn was active). */
+  | { kind: "delivered"; wokenTurnId: string | undefined }
+  | { kind: "claim_lost" }
+  | { kind: "session_missing" };
 
 /**
  * Hands an occurrence to its session, atomically: the input (idempotency key
- * `schedule:<sid>:occurrence:<oid>`) lands in the session's inbox and the occurrence moves to
- * awaiting_completion, fenced by the claim. From then on no lease is needed: the worker reports
- * the turn's end, so a long delivery is never claimed again.
+ * `schedule:<sid>:occurrence:<oid>`) lands in the session's inbox, the occurrence moves to
+ * awaiting_completion, fenced by the claim, and the session wakes: an inbox turn is queued
+ * unless one is active (it, or the turn after it, takes the input). From then on no lease is
+ * needed: the worker reports the turn's end, so a long delivery is never claimed again.
  */
 export async function deliverOccurrence(
   db: DbOrTx,
@@ -254,7 +261,11 @@ export async function deliverOccurrence(
 ): Promise<DeliveryOutcome> {
   // One statement, so one round trip and atomic: the session row is locked (an archive waits),
   // the fenced phase change and the inbox insert happen only when both hold.
-  const result = await db.execute<{ session_ok: boolean; moved: boolean }>(sql`
+  const result = await db.execute<{
+    session_ok: boolean;
+    moved: boolean;
+    woken: string | null;
+  }>(sql`
     with target as (
       select id from sessions
       where id = ${params.sessionId} and realm_id = ${params.realmId} and archived_at is null
@@ -285,57 +296,21 @@ export async function deliverOccurrence(
       from moved,
            unnest(array['dispatch_started', 'dispatch_accepted', 'awaiting_completion']) as stage
       returning 1
+    ),
+    woken as (
+      insert into turns (id, realm_id, session_id, kind, status, input)
+      select ${params.wakeTurnId}, ${params.realmId}, ${params.sessionId}, 'inbox', 'queued', '{}'::jsonb
+      from moved
+      on conflict (session_id) where status in ('queued', 'running') do nothing
+      returning id
     )
-    select exists (select 1 from target) as session_ok, exists (select 1 from moved) as moved
+    select exists (select 1 from target) as session_ok, exists (select 1 from moved) as moved,
+      (select id from woken) as woken
   `);
   const row = result.rows[0];
-  if (!row?.session_ok) return "session_missing";
-  return row.moved ? "delivered" : "claim_lost";
-}
-
-/**
- * In a turn's commit: the occurrences its consumed inputs delivered end with the turn —
- * completed, or delivery_failed — or superseded when their schedule changed revision (or was
- * deleted) meanwhile.
- */
-export async function completeDeliveredOccurrences(
-  db: DbOrTx,
-  params: { inputIds: readonly string[]; turnStatus: string; error?: string | undefined },
-): Promise<void> {
-  if (params.inputIds.length === 0) return;
-  const succeeded = params.turnStatus === "completed";
-  const failureClass = succeeded ? null : "runtime_rejected";
-  const outcome = succeeded
-    ? null
-    : JSON.stringify({
-        kind:
-          params.turnStatus === "interrupted"
-            ? "completion_abandoned"
-            : "completion_runtime_terminated",
-        detail: params.error ?? `turn ${params.turnStatus}`,
-      });
-  await db.execute(sql`
-    with done as (
-      update schedule_occurrences o
-      set phase = case
-            when s.phase = 'deleted' or s.revision <> o.schedule_revision then 'superseded'
-            when ${succeeded} then 'completed'
-            else 'delivery_failed' end,
-          superseded_by_revision = case
-            when s.phase = 'deleted' or s.revision <> o.schedule_revision then s.revision end,
-          failure_class = case when s.phase = 'deleted' or s.revision <> o.schedule_revision
-            then null else ${failureClass} end,
-          runtime_outcome = ${outcome}::jsonb,
-          failure_detail = ${succeeded ? null : (params.error ?? null)},
-          completed_at = now()
-      from session_inputs i, schedules s
-      where i.id = any(${uuidArray(params.inputIds)})
-        and i.occurrence_id = o.id and s.id = o.schedule_id and o.phase = 'awaiting_completion'
-      returning o.id, o.attempt_count, o.phase, o.failure_class, o.runtime_outcome
-    )
-    insert into schedule_receipts (id, occurrence_id, attempt, stage, failure_class, runtime_outcome)
-    select gen_random_uuid(), id, attempt_count, phase, failure_class, runtime_outcome from done
-  `);
+  if (!row?.session_ok) return { kind: "session_missing" };
+  if (!row.moved) return { kind: "claim_lost" };
+  return { kind: "delivered", wokenTurnId: row.woken ?? undefined };
 }
 
 /** Whether a session has a queued or running turn (the overlap probe). */

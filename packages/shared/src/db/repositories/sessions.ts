@@ -231,18 +231,6 @@ export async function archiveSession(
   return row !== undefined;
 }
 
-/** The whole committed transcript with seqs and timestamps, oldest first. */
-export async function loadTranscriptWithSeq(
-  db: DbOrTx,
-  sessionId: string,
-): Promise<StoredMessage[]> {
-  return db
-    .select({ seq: messages.seq, body: messages.body, createdAt: messages.createdAt })
-    .from(messages)
-    .where(eq(messages.sessionId, sessionId))
-    .orderBy(asc(messages.seq));
-}
-
 /** Live sessions of a realm that take part in comms (they have a comms name), by name. */
 export async function listCommsSessions(db: DbOrTx, realmId: string): Promise<SessionRow[]> {
   return db

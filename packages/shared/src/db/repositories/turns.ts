@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { TranscriptMessage } from "../../domain/messages.js";
 import type { RunResult, TerminalTurnStatus, TurnError, TurnStatus } from "../../domain/turns.js";
 import type { Usage } from "../../domain/usage.js";
@@ -9,8 +9,6 @@ import type { SessionRow } from "./sessions.js";
 import { turns } from "../schema/turns.js";
 import { appendEvents, type PendingEvent } from "./events.js";
 import { leaseHeld, type TurnFence } from "./fence.js";
-import { applySystemContext, consumeInputs } from "./inputs.js";
-import { completeDeliveredOccurrences } from "./occurrence-delivery.js";
 import { endTurnRequest, publishTurnRequest } from "./requests.js";
 
 export type TurnRow = typeof turns.$inferSelect;
@@ -243,39 +241,28 @@ export type CommitResult =
   | { kind: "request_cancelled" };
 
 /**
- * Commits a turn's outcome atomically: status and result, transcript, cumulative usage and the
- * final events. Fenced by the lease epoch: nothing is written when this attempt no longer holds
- * the turn. A plain turn (no tracked request, no inbox) commits in one statement; otherwise
- * the request and inbox bookkeeping join it in one transaction.
+ * Commits a turn's outcome atomically: status and result, transcript, cumulative usage, the
+ * final events, and what the turn took from the session's inbox (inputs consumed, the schedule
+ * occurrences they delivered ended, system context applied). Fenced by the attempt's claim:
+ * nothing is written when it no longer holds the turn. All of it is one statement; only a turn
+ * with a tracked request (X-Meerkat-Request-Id) wraps it in a transaction with the request's
+ * bookkeeping.
  */
 export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<CommitResult> {
-  const extras =
-    outcome.hasRequest === true ||
-    (outcome.consumeInputIds?.length ?? 0) > 0 ||
-    (outcome.applySystemContextIds?.length ?? 0) > 0;
-  if (!extras) return writeOutcome(db, outcome);
+  if (outcome.hasRequest !== true) return writeOutcome(db, outcome);
   return db
     .transaction(async (tx): Promise<CommitResult> => {
-      if (outcome.hasRequest === true) {
-        if (outcome.status === "completed") {
-          // A cancel that won the race is never overwritten by a success.
-          if (!(await publishTurnRequest(tx, outcome.fence.turnId)))
-            throw new RequestCancelledFirst();
-        } else {
-          await endTurnRequest(
-            tx,
-            outcome.fence.turnId,
-            outcome.status === "cancelled" ? "cancelled" : "completed",
-          );
-        }
+      if (outcome.status === "completed") {
+        // A cancel that won the race is never overwritten by a success.
+        if (!(await publishTurnRequest(tx, outcome.fence.turnId)))
+          throw new RequestCancelledFirst();
+      } else {
+        await endTurnRequest(
+          tx,
+          outcome.fence.turnId,
+          outcome.status === "cancelled" ? "cancelled" : "completed",
+        );
       }
-      await consumeInputs(tx, outcome.fence.turnId, outcome.consumeInputIds ?? []);
-      await completeDeliveredOccurrences(tx, {
-        inputIds: outcome.consumeInputIds ?? [],
-        turnStatus: outcome.status,
-        error: outcome.error?.message,
-      });
-      await applySystemContext(tx, outcome.fence.turnId, outcome.applySystemContextIds ?? []);
       const written = await writeOutcome(tx, outcome);
       // Nothing of the bookkeeping above may outlive a lost lease.
       if (written.kind === "fenced") throw new FencedCommit();
@@ -288,10 +275,73 @@ export async function commitTurnOutcome(db: Db, outcome: TurnOutcome): Promise<C
     });
 }
 
+/** A uuid[] parameter from ids (one parameter, so the statement text stays the same). */
+const uuids = (ids: readonly string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
+
+/**
+ * The inbox part of an outcome's statement (empty for a turn that took nothing from it, so the
+ * plain turn's statement stays lean): inputs consumed; the schedule occurrences they delivered
+ * ended with the turn (completed or delivery_failed, or superseded when their schedule moved on
+ * meanwhile), each with its receipt; staged system context applied. Every part is conditional
+ * on the fence.
+ */
+function inboxBookkeeping(outcome: TurnOutcome): SQL {
+  const inputIds = outcome.consumeInputIds ?? [];
+  const contextIds = outcome.applySystemContextIds ?? [];
+  if (inputIds.length === 0 && contextIds.length === 0) return sql``;
+  const turnId = outcome.fence.turnId;
+  const succeeded = outcome.status === "completed";
+  const runtimeOutcome = succeeded
+    ? null
+    : JSON.stringify({
+        kind:
+          outcome.status === "interrupted"
+            ? "completion_abandoned"
+            : "completion_runtime_terminated",
+        detail: outcome.error?.message ?? `turn ${outcome.status}`,
+      });
+  return sql`,
+    consumed as (
+      update session_inputs set status = 'consumed', turn_id = ${turnId}, consumed_at = now()
+      where id = any(${uuids(inputIds)}) and status = 'pending' and exists (select 1 from fence)
+      returning id
+    ),
+    ended as (
+      update schedule_occurrences o
+      set phase = case
+            when s.phase = 'deleted' or s.revision <> o.schedule_revision then 'superseded'
+            when ${succeeded} then 'completed'
+            else 'delivery_failed' end,
+          superseded_by_revision = case
+            when s.phase = 'deleted' or s.revision <> o.schedule_revision then s.revision end,
+          failure_class = case when s.phase = 'deleted' or s.revision <> o.schedule_revision
+            then null when ${succeeded} then null else 'runtime_rejected' end,
+          runtime_outcome = ${runtimeOutcome}::jsonb,
+          failure_detail = ${succeeded ? null : (outcome.error?.message ?? null)},
+          completed_at = now()
+      from session_inputs i, schedules s
+      where i.id = any(${uuids(inputIds)}) and i.occurrence_id = o.id and s.id = o.schedule_id
+        and o.phase = 'awaiting_completion' and exists (select 1 from fence)
+      returning o.id, o.attempt_count, o.phase, o.failure_class, o.runtime_outcome
+    ),
+    receipts as (
+      insert into schedule_receipts (id, occurrence_id, attempt, stage, failure_class, runtime_outcome)
+      select gen_random_uuid(), id, attempt_count, phase, failure_class, runtime_outcome from ended
+      returning 1
+    ),
+    applied as (
+      update session_system_context
+      set status = 'applied', applied_turn_id = ${turnId}, applied_at = now()
+      where id = any(${uuids(contextIds)}) and status = 'staged' and exists (select 1 from fence)
+      returning 1
+    )`;
+}
+
 /**
  * The outcome itself, in one statement: the fenced turn update, the session's counters (which
- * also allocates message and event seqs under the session row lock), the transcript and the
- * events. Reports whether inputs other than the consumed ones are waiting.
+ * also allocates message and event seqs under the session row lock), the transcript, the
+ * events and the inbox bookkeeping. Reports whether inputs other than the consumed ones are
+ * waiting.
  */
 async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitResult> {
   const messageRows = outcome.newMessages.map((body, index) => ({ i: index, body }));
@@ -303,7 +353,8 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
     emitted_at: new Date(event.emittedAtMs).toISOString(),
   }));
   const consumed = outcome.consumeInputIds ?? [];
-  // One text for every outcome (the lists travel as parameters): it runs as a prepared statement.
+  // Two texts in all, with and without the inbox part (the lists travel as parameters): each
+  // runs as a prepared statement.
   const result = await executePrepared<{
     seqs: (string | number)[] | null;
     has_pending: boolean;
@@ -346,14 +397,14 @@ async function writeOutcome(db: DbOrTx, outcome: TurnOutcome): Promise<CommitRes
       from sess, jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb)
         as e(i int, event_id uuid, type text, payload jsonb, emitted_at timestamptz)
       returning seq
-    )
+    )${inboxBookkeeping(outcome)}
     select
       (select array_agg(seq order by seq) from evts) as seqs,
       (select count(*) from msgs) as messages,
       exists (
         select 1 from session_inputs i
         where i.session_id = ${outcome.sessionId} and i.status = 'pending'
-          and not (i.id = any(${`{${consumed.join(",")}}`}::uuid[]))
+          and not (i.id = any(${uuids(consumed)}))
       ) as has_pending,
       exists (select 1 from fence) as held
   `,

@@ -1,4 +1,4 @@
-import { latestCompaction, saveCompaction, type StoredMessage } from "@meerkat/shared/db";
+import { saveCompaction, type StoredMessage } from "@meerkat/shared/db";
 import { contextWindowOf, newId } from "@meerkat/shared/domain";
 import { describeError } from "@meerkat/shared/errors";
 import type { LlmMessage } from "@meerkat/shared/llm";
@@ -26,9 +26,9 @@ function turnsAfter(transcript: readonly StoredMessage[], since: Date): number {
 export const compactHistory: Compactor = async (input) => {
   const { run, transcript } = input;
   const settings = run.config.compaction;
-  // A session with no transcript yet has nothing to compact (and no compaction row to read).
+  // A session with no transcript yet has nothing to compact.
   if (transcript.length === 0) return [];
-  const latest = await latestCompaction(run.db, run.session.id);
+  const latest = input.latestCompaction;
   const view = historyView(transcript, latest);
   if (!settings.enabled) return view.messages;
 

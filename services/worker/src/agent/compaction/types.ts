@@ -1,4 +1,4 @@
-import type { StoredMessage } from "@meerkat/shared/db";
+import type { CompactionRow, StoredMessage } from "@meerkat/shared/db";
 import type { Usage } from "@meerkat/shared/domain";
 import type { LlmMessage, LlmProvider } from "@meerkat/shared/llm";
 import type { RunContext } from "../run-context.js";
@@ -9,6 +9,8 @@ export interface CompactionInput {
   model: string;
   /** The committed transcript, oldest first, with seqs. */
   transcript: StoredMessage[];
+  /** The session's newest compaction, if any (read with the transcript). */
+  latestCompaction: CompactionRow | undefined;
   /** Receives the usage of the summary call (it counts in the run's usage). */
   onUsage?: ((usage: Usage) => void) | undefined;
 }

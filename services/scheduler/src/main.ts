@@ -14,7 +14,7 @@ import { refillDueHorizons } from "@meerkat/shared/schedules";
 import { telemetryHandle } from "@meerkat/shared/telemetry";
 import { loadSchedulerConfig, type SchedulerConfig } from "./config.js";
 import { pruneExpiredEvents } from "./maintenance.js";
-import { runSchedulerTick } from "./scheduler-tick.js";
+import { housekeepingGate, runSchedulerTick } from "./scheduler-tick.js";
 import { TickLoop } from "./tick-loop.js";
 
 function loadConfigOrExit(): SchedulerConfig {
@@ -72,9 +72,10 @@ const tickSettings = {
   claimBatch: config.SCHEDULER_CLAIM_BATCH,
   deliveryConcurrency: config.SCHEDULER_DELIVERY_CONCURRENCY,
 };
+const housekeepingDue = housekeepingGate(config.SCHEDULER_TICK_MS);
 const loop = new TickLoop(
   async (signal) => {
-    const stats = await runSchedulerTick(tickDeps, tickSettings, signal);
+    const stats = await runSchedulerTick(tickDeps, tickSettings, signal, housekeepingDue());
     if (stats.claimed > 0 || stats.misfired > 0) logger.debug(stats, "scheduler tick");
     return stats.nextDueInMs;
   },

@@ -47,20 +47,40 @@ async function forEachLimited<T>(
 }
 
 /**
- * One scheduler tick: refill horizons, misfire what is too late, then claim due occurrences in
- * batches (SKIP LOCKED, leased) and deliver them until none are due. Claims are renewed while a
- * batch delivers, so a slow delivery is not taken by another replica. Reports when the next
- * occurrence falls due, so the loop can wake right then.
+ * Whether a tick should also do the housekeeping (refill planning horizons, misfire what is too
+ * late): at most once per `intervalMs`. Ticks that run sooner, because an occurrence falls due,
+ * only claim and deliver: under a steady stream of due times they come every few milliseconds,
+ * and horizons hours long or misfire windows seconds long gain nothing from being checked that
+ * often.
+ */
+export function housekeepingGate(intervalMs: number, now: () => number = Date.now): () => boolean {
+  let last: number | undefined;
+  return () => {
+    const at = now();
+    if (last !== undefined && at - last < intervalMs) return false;
+    last = at;
+    return true;
+  };
+}
+
+/**
+ * One scheduler tick: refill horizons and misfire what is too late (when `housekeeping`), then
+ * claim due occurrences in batches (SKIP LOCKED, leased) and deliver them until none are due.
+ * Claims are renewed while a batch delivers, so a slow delivery is not taken by another
+ * replica. Reports when the next occurrence falls due, so the loop can wake right then.
  */
 export async function runSchedulerTick(
   deps: TickDeps,
   settings: TickSettings,
   signal: AbortSignal,
+  housekeeping = true,
 ): Promise<TickStats> {
   return withSpan("scheduler.tick", {}, async () => {
     const stats: TickStats = { planned: 0, misfired: 0, claimed: 0, nextDueInMs: undefined };
-    stats.planned = await deps.refillHorizons(new Date());
-    stats.misfired = await misfireLateOccurrences(deps.db, 1_000);
+    if (housekeeping) {
+      stats.planned = await deps.refillHorizons(new Date());
+      stats.misfired = await misfireLateOccurrences(deps.db, 1_000);
+    }
     while (!signal.aborted) {
       const claimed = await claimDueOccurrences(deps.db, {
         owner: deps.owner,

@@ -12,6 +12,7 @@ interface Schedule {
 interface Occurrence {
   occurrence_id: string;
   phase: string;
+  target_snapshot: Record<string, unknown>;
   due_at_utc: string;
   session_id?: string;
   attempt_count: number;
@@ -81,6 +82,14 @@ describe("the scheduler delivers occurrences", () => {
     const sessionId = [...sessions][0]!;
     const bound = await stack.request<Schedule>("GET", `/schedules/${schedule.schedule_id}`);
     expect(bound.body.target["bound_session_id"]).toBe(sessionId);
+    // Delivered occurrences record the session; planned ones show the one they will go to.
+    const listed = await occurrences(schedule.schedule_id);
+    expect(listed.some((o) => o.phase === "pending")).toBe(true);
+    for (const occurrence of listed.filter(
+      (o) => o.phase === "completed" || o.phase === "pending",
+    )) {
+      expect(occurrence.target_snapshot["bound_session_id"], occurrence.phase).toBe(sessionId);
+    }
     const history = await stack.request<{ messages: { role: string; content?: unknown }[] }>(
       "GET",
       `/sessions/${sessionId}/history`,

@@ -170,5 +170,31 @@ export async function listOccurrences(
     scheduleId: id,
     includeTerminal: options.includeTerminal ?? true,
   });
-  return rows.map(({ occurrence, lastReceipt }) => projectOccurrence(occurrence, lastReceipt));
+  const binding = schedule.target["bound_session_id"];
+  return rows.map(({ occurrence, lastReceipt }) =>
+    projectOccurrence(
+      typeof binding === "string" ? withBinding(occurrence, binding) : occurrence,
+      lastReceipt,
+    ),
+  );
+}
+
+/**
+ * A materialize occurrence not yet delivered shows the session its schedule is bound to (the
+ * one it will be delivered to): the binding is written to the schedule when the session is
+ * created and to each occurrence as it is delivered, not to every planned one.
+ */
+function withBinding<T extends { phase: string; targetSnapshot: Record<string, unknown> }>(
+  occurrence: T,
+  binding: string,
+): T {
+  const snapshot = occurrence.targetSnapshot;
+  if (
+    (occurrence.phase !== "pending" && occurrence.phase !== "claimed") ||
+    snapshot["type"] !== "materialize_on_demand_session" ||
+    typeof snapshot["bound_session_id"] === "string"
+  ) {
+    return occurrence;
+  }
+  return { ...occurrence, targetSnapshot: { ...snapshot, bound_session_id: binding } };
 }

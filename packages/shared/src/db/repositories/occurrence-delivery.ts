@@ -274,7 +274,12 @@ export async function deliverOccurrence(
     moved as (
       update schedule_occurrences
       set phase = 'awaiting_completion', lease_expires_at = null, dispatched_at = now(),
-          delivery_correlation_id = ${params.inputId}, session_id = ${params.sessionId}
+          delivery_correlation_id = ${params.inputId}, session_id = ${params.sessionId},
+          -- A materialize target records the session it was delivered to.
+          target_snapshot = case
+            when target_snapshot->>'type' = 'materialize_on_demand_session'
+              then jsonb_set(target_snapshot, '{bound_session_id}', to_jsonb(${params.sessionId}::text))
+            else target_snapshot end
       where ${claimHolds(params.occurrence, params.owner)} and exists (select 1 from target)
       returning id
     ),

@@ -67,8 +67,10 @@ export async function probeDelivery(
 
 /**
  * The session of a materialize_on_demand target: the bound one, or a new one created from the
- * spec and bound into the schedule's target and every pending occurrence, so later fires reuse
- * it. The schedule row is locked, so two replicas never materialise twice.
+ * spec and bound into the schedule's target, so later fires reuse it (a delivery reads the
+ * binding from the schedule, and records it in the occurrence it delivers; occurrences not yet
+ * delivered show it when read). The schedule row is locked, so two replicas never materialise
+ * twice.
  */
 export async function materializeScheduleSession(
   db: Db,
@@ -98,11 +100,6 @@ export async function materializeScheduleSession(
     await tx.execute(sql`
       update schedules set target = jsonb_set(target, '{bound_session_id}', to_jsonb(${row.id}::text))
       where id = ${params.scheduleId}
-    `);
-    await tx.execute(sql`
-      update schedule_occurrences
-      set target_snapshot = jsonb_set(target_snapshot, '{bound_session_id}', to_jsonb(${row.id}::text))
-      where schedule_id = ${params.scheduleId} and phase in ('pending', 'claimed')
     `);
     return { sessionId: row.id, created: true };
   });

@@ -75,11 +75,11 @@ describe("resolveModel", () => {
         servers: [{ id: "local", base_url: "http://127.0.0.1:8000/v1", models: ["llama-3"] }],
       },
     });
-    expect(() =>
-      assertProviderAvailable({ provider: "self_hosted", model: "llama-3" }, noKeys, config),
-    ).not.toThrow();
-    expect(() =>
-      assertProviderAvailable({ provider: "self_hosted", model: "mistral" }, noKeys, config),
-    ).toThrow(/SELF_HOSTED_BASE_URL/);
+    expect(() => {
+      assertProviderAvailable({ provider: "self_hosted", model: "llama-3" }, noKeys, config);
+    }).not.toThrow();
+    expect(() => {
+      assertProviderAvailable({ provider: "self_hosted", model: "mistral" }, noKeys, config);
+    }).toThrow(/SELF_HOSTED_BASE_URL/);
   });
 });

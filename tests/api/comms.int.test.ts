@@ -71,6 +71,33 @@ describe("keep_alive sessions talking through comms", () => {
     expect(peers.body.peers[0]?.sendable_kinds).toContain("peer_message");
   });
 
+  it("refuses blocks that are not content blocks, naming the element, and delivers nothing", async () => {
+    const before = await stack.db.handle.pool.query(
+      "select count(*)::int as n from session_inputs where session_id = $1",
+      [bob],
+    );
+    for (const [blocks, message] of [
+      [[{ type: "text", text: "fine" }, { type: "text" }], "blocks[1].text: expected a string"],
+      [[{ type: "audio", data: "x" }], 'blocks[0].type: expected "text", "image" or "video"'],
+      [["plain"], "blocks[0]: expected a content block object"],
+    ] as const) {
+      const refused = await stack.request<ErrorBody>("POST", "/comms/send", {
+        session_id: alice,
+        kind: "peer_message",
+        to: "bob",
+        body: "with bad blocks",
+        blocks,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ error: message, code: "BAD_REQUEST" });
+    }
+    const after = await stack.db.handle.pool.query(
+      "select count(*)::int as n from session_inputs where session_id = $1",
+      [bob],
+    );
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
   it("a peer message wakes the receiver, whose model sees it", async () => {
     const sent = await stack.request<{ kind: string; envelope_id: string; acked: boolean }>(
       "POST",

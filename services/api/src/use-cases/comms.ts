@@ -6,10 +6,15 @@ import {
 } from "@meerkat/shared/comms";
 import type { CommsSendBody } from "../http/routes/comms.schemas.js";
 import { inboxPorts } from "./admit-input.js";
+import { readBlocks } from "./content-blocks.js";
 import type { ServiceDeps } from "./deps.js";
 
-/** POST /comms/send: the command goes to the target's inbox, as from a comms tool. */
+/**
+ * POST /comms/send: the command goes to the target's inbox, as from a comms tool. Its `blocks`
+ * must be the contract's content blocks, as on external events (400 naming the element).
+ */
 export async function sendComms(deps: ServiceDeps, body: CommsSendBody): Promise<CommsReceipt> {
+  if ("blocks" in body) readBlocks(body.blocks);
   return send(await inboxPorts(deps), body);
 }
 

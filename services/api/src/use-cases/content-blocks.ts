@@ -87,4 +87,3 @@ export function readBlocks(value: unknown): unknown[] | undefined {
   });
   return blocks;
 }
-

@@ -408,10 +408,14 @@ describe("several scheduler replicas", () => {
       await holder.kill();
       // Postgres does not notice a dead client while its statement waits on a lock; end the
       // dead scheduler's waiting statement the way a connection check would, so it never runs.
+      // Only its own (by application name): the other replica's delivery, once the lease lapses,
+      // waits on the same lock and must live.
       const waiting = await waitFor(async () => {
         const { rows } = await stack.db.handle.pool.query<{ pid: number }>(
           `select pid from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%awaiting_completion%'`,
+            where wait_event_type = 'Lock' and query like '%awaiting_completion%'
+              and application_name = $1`,
+          [`meerkat-${claimed}`],
         );
         return rows.length > 0 ? rows : undefined;
       });

@@ -405,20 +405,23 @@ describe("several scheduler replicas", () => {
       const holder = stack.schedulers.find((scheduler) =>
         claimed.endsWith(`:${scheduler.child.pid}`),
       )!;
+      // Mid-delivery: the holder's delivery statement waits on the session's lock (it renews its
+      // claim meanwhile, so no other replica takes the occurrence yet). Then the holder dies.
+      const waiting = await waitFor(
+        async () => {
+          const { rows } = await stack.db.handle.pool.query<{ pid: number }>(
+            `select pid from pg_stat_activity
+              where wait_event_type = 'Lock' and query like '%awaiting_completion%'
+                and application_name = $1`,
+            [`meerkat-${claimed}`],
+          );
+          return rows.length > 0 ? rows : undefined;
+        },
+        { what: "the holder's delivery to wait on the session lock" },
+      );
       await holder.kill();
       // Postgres does not notice a dead client while its statement waits on a lock; end the
       // dead scheduler's waiting statement the way a connection check would, so it never runs.
-      // Only its own (by application name): the other replica's delivery, once the lease lapses,
-      // waits on the same lock and must live.
-      const waiting = await waitFor(async () => {
-        const { rows } = await stack.db.handle.pool.query<{ pid: number }>(
-          `select pid from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%awaiting_completion%'
-              and application_name = $1`,
-          [`meerkat-${claimed}`],
-        );
-        return rows.length > 0 ? rows : undefined;
-      });
       for (const { pid } of waiting) {
         await stack.db.handle.pool.query("select pg_terminate_backend($1)", [pid]);
       }
